@@ -1,0 +1,31 @@
+# Stockroom. `make run` starts the whole stack for development; `make test` runs every test.
+# Both install the Debian packages they need first (scripts/install-deps).
+
+PORT ?= 8000
+SWIFT ?= swift
+RELEASE_FLAGS = -c release --static-swift-stdlib
+BIN = .build/release
+
+.PHONY: deps build release run test bench clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+run: release
+	$(BIN)/stockroom run --port $(PORT)
+
+test: deps release
+	$(SWIFT) build --build-tests
+	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services $(SWIFT) test --skip-build
+
+bench: release
+	scripts/with-services scripts/bench
+
+clean:
+	rm -rf .build

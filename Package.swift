@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, lowest first; a target imports only targets listed before it.
+//   C*          module maps for Debian's C libraries, and the one C shim
+//   Daemon      the systemd contract: activation, sd_notify, signals, journal, configuration
+//   Postgres    libpq client, pool, LISTEN, migrations runner
+//   Redis       hiredis client, pool, pub/sub, locks
+//   HTTP        the HTTP/1.1 engine
+//   Supervisor  `stockroom run`: the development stand-in for systemd
+//   stockroom-* the executables, wiring only
+
+let package = Package(
+    name: "Stockroom",
+    products: [
+        .executable(name: "stockroom", targets: ["stockroom"]),
+        .executable(name: "stockroom-proxy", targets: ["stockroom-proxy"]),
+        .executable(name: "stockroom-web", targets: ["stockroom-web"]),
+        .executable(name: "stockroom-worker", targets: ["stockroom-worker"]),
+        .executable(name: "stockroom-warmer", targets: ["stockroom-warmer"]),
+    ],
+    targets: [
+        .target(name: "CShim"),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        .target(name: "Daemon", dependencies: ["CShim", "CSystemd"]),
+        .target(name: "Postgres", dependencies: ["CPostgres", "CShim", "Daemon"]),
+        .target(name: "Redis", dependencies: ["CHiredis", "CShim", "Daemon"]),
+        .target(name: "HTTP", dependencies: ["CShim", "Daemon"]),
+        .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
+
+        .executableTarget(name: "stockroom", dependencies: ["Daemon", "Postgres", "Redis", "Supervisor"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+
+        .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

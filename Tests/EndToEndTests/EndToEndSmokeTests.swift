@@ -1,0 +1,5 @@
+import XCTest
+
+final class EndToEndSmokeTests: XCTestCase {
+    func testNothingYet() {}
+}

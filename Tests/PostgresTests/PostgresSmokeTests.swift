@@ -1,0 +1,6 @@
+import XCTest
+@testable import Postgres
+
+final class PostgresSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Redis
+
+final class RedisSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Supervisor
+
+final class SupervisorSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -25,7 +25,7 @@ test: deps release
 	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services $(SWIFT) test --skip-build
 
 bench: release
-	scripts/with-services scripts/bench
+	scripts/with-services bench/run
 
 clean:
 	rm -rf .build

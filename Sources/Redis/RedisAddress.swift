@@ -2,18 +2,22 @@
 /// `redis://[[user]:password@]host[:port][/db]` or `unix:///path/to/socket[?db=N]`
 /// (`redis+unix://` too). Both accept `?db=N&password=...` in the query.
 public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
+    /// A TCP host and port, or a unix socket's path.
     public enum Endpoint: Sendable, Equatable {
         case tcp(host: String, port: Int)
         case unix(path: String)
     }
 
+    /// Where the server listens.
     public var endpoint: Endpoint
     /// Redis 6 ACL user; `nil` authenticates as the default user.
     public var username: String?
+    /// Sent with AUTH after connecting.
     public var password: String?
     /// Database number selected after connecting.
     public var database: Int
 
+    /// The port of a `redis://` URL that names none.
     public static let defaultPort = 6379
 
     public init(endpoint: Endpoint, username: String? = nil, password: String? = nil, database: Int = 0) {

@@ -9,16 +9,18 @@ public final class RedisConnection: RedisClient {
     public struct Options: Sendable, Equatable {
         /// How long opening the socket may take (at least 1 ms).
         public var connectTimeout: Duration
-        /// How long a reply may take; zero waits for ever.
+        /// How long a reply may take (at least 1 ms).
         public var commandTimeout: Duration
 
         public init(connectTimeout: Duration = .milliseconds(200), commandTimeout: Duration = .seconds(1)) {
-            self.connectTimeout = connectTimeout
-            self.commandTimeout = commandTimeout
+            self.connectTimeout = max(connectTimeout, .milliseconds(1))
+            self.commandTimeout = max(commandTimeout, .milliseconds(1))
         }
     }
 
+    /// The server this connection talks to.
     public let address: RedisAddress
+    /// The timeouts it was opened with.
     public let options: Options
     /// True once an I/O error, a timeout or a protocol error has made the connection unusable.
     public private(set) var isBroken = false
@@ -93,7 +95,7 @@ public final class RedisConnection: RedisClient {
         }
         // hiredis does not open its socket with SOCK_CLOEXEC; children must not inherit it.
         _ = fcntl(context.pointee.fd, F_SETFD, FD_CLOEXEC)
-        if redisSetTimeout(context, options.commandTimeout.timeval) != REDIS_OK {
+        if redisSetTimeout(context, max(options.commandTimeout, .milliseconds(1)).timeval) != REDIS_OK {
             let reason = Hiredis.errorText(context)
             redisFree(context)
             throw RedisError.connectFailed(address: address.description, reason: "cannot set the timeout: \(reason)")

@@ -2,6 +2,7 @@
 /// random token, can release or extend it (both check the token in a Lua script), so a holder
 /// whose lock expired and was taken by someone else cannot remove the new holder's lock.
 public final class RedisLock {
+    /// The key that holds the lock's token.
     public let key: String
     /// Random, unguessable, unique to this acquisition.
     public let token: String

@@ -1,8 +1,10 @@
 /// A message received by a `RedisSubscriber`.
 public struct RedisMessage: Equatable, Sendable {
+    /// The channel the message was published on.
     public var channel: String
     /// The pattern that matched, for messages received through `psubscribe`.
     public var pattern: String?
+    /// The message as published, byte for byte.
     public var payload: [UInt8]
 
     public init(channel: String, pattern: String? = nil, payload: [UInt8]) {

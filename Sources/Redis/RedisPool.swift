@@ -4,9 +4,12 @@
 /// Redis is down a call fails within the connect timeout, and for `backoff` after a failed
 /// connect every call that needs a new connection fails at once with `RedisError.backingOff`.
 public final class RedisPool: RedisClient, @unchecked Sendable {
+    /// What the pool connects to and how it behaves.
     public struct Configuration: Sendable {
         public var address: RedisAddress
+        /// Connect and command timeouts of each connection.
         public var connection: RedisConnection.Options
+        /// The most connections open at once (at least 1).
         public var maxConnections: Int
         /// How long calls fail at once after a failed connect before one of them tries again.
         public var backoff: Duration
@@ -27,6 +30,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
     public struct Statistics: Sendable, Equatable {
         /// Connections that exist now, lent out or idle.
         public var open: Int
+        /// Connections waiting in the pool to be lent.
         public var idle: Int
         /// Connections opened since the pool was made.
         public var created: Int
@@ -34,6 +38,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
         public var discarded: Int
     }
 
+    /// The configuration the pool was made with.
     public let configuration: Configuration
     private let log: (@Sendable (String) -> Void)?
     private let lock = ConditionLock()
@@ -46,6 +51,8 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
 
     /// `log` receives one line when Redis becomes unreachable and one when it is back.
     public init(configuration: Configuration, log: (@Sendable (String) -> Void)? = nil) {
+        var configuration = configuration
+        configuration.maxConnections = max(1, configuration.maxConnections)
         self.configuration = configuration
         self.log = log
         self.backoff = ConnectBackoff(intervalNanoseconds: configuration.backoff.clampedNanoseconds)
@@ -56,8 +63,10 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
         self.init(configuration: Configuration(address: try RedisAddress(url: url), maxConnections: maxConnections), log: log)
     }
 
+    /// The server of every connection of the pool.
     public var address: RedisAddress { configuration.address }
 
+    /// The counters as they are now.
     public var statistics: Statistics {
         lock.withLock { Statistics(open: open, idle: idle.count, created: created, discarded: discarded) }
     }

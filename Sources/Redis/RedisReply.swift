@@ -30,16 +30,19 @@ public enum RedisReply: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The value of an integer reply.
     public var integer: Int64? {
         if case .integer(let value) = self { return value }
         return nil
     }
 
+    /// The elements of an array reply.
     public var array: [RedisReply]? {
         if case .array(let elements) = self { return elements }
         return nil
     }
 
+    /// True for the null bulk string or array.
     public var isNull: Bool { self == .null }
 
     public var description: String {

@@ -5,7 +5,9 @@ import Glibc
 /// published meanwhile are lost, so the caller may want to resynchronise); a later call
 /// reconnects and subscribes again to every channel and pattern, at most once per back-off.
 public final class RedisSubscriber {
+    /// The server it subscribes on.
     public let address: RedisAddress
+    /// Timeouts of its connection; the command timeout bounds the wait for subscription confirmations.
     public let options: RedisConnection.Options
     /// How many times the subscriber has connected again after losing its connection.
     public private(set) var reconnections = 0
@@ -113,8 +115,9 @@ public final class RedisSubscriber {
                 throw RedisError.backingOff(address: address.description, lastFailure: lastFailure)
             }
         }
+        let fresh: RedisConnection
         do {
-            let fresh = try RedisConnection(address: address, options: options)
+            fresh = try RedisConnection(address: address, options: options)
             var commands: [[String]] = []
             if !channels.isEmpty { commands.append(["SUBSCRIBE"] + channels) }
             if !patterns.isEmpty { commands.append(["PSUBSCRIBE"] + patterns) }
@@ -136,7 +139,7 @@ public final class RedisSubscriber {
             log?("subscriber: reconnected to Redis at \(address), \(channels.count + patterns.count) subscriptions restored")
         }
         hasConnected = true
-        return connection!
+        return fresh
     }
 
     private func send(_ connection: RedisConnection, _ commands: [[String]]) throws {
@@ -159,7 +162,7 @@ public final class RedisSubscriber {
 
     /// Reads until `count` confirmations arrived, keeping the messages that come in between.
     private func awaitConfirmations(_ count: Int, on connection: RedisConnection) throws {
-        let deadline = MonotonicTime.now() + max(options.commandTimeout, .milliseconds(1)).clampedNanoseconds
+        let deadline = MonotonicTime.now() + options.commandTimeout.clampedNanoseconds
         var confirmed = 0
         while confirmed < count {
             let now = MonotonicTime.now()

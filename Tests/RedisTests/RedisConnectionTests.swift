@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Redis
 
@@ -99,6 +100,23 @@ final class RedisConnectionTests: XCTestCase {
         XCTAssertEqual(try redis.eval("return {KEYS[1], ARGV[1]}", keys: ["k"], arguments: [[0, 1]]),
                        .array([.string(Array("k".utf8)), .string([0, 1])]))
         XCTAssertEqual(try redis.del(key + "n", key + "missing"), 1)
+    }
+
+    func testRepliesAreFreed() throws {
+        let redis = try SharedRedis.connection()
+        let key = SharedRedis.prefix("leak")
+        try redis.set(key, [UInt8](repeating: 0x61, count: 10_000))
+        let batch = Array(repeating: ["MGET", key, key], count: 100)
+        func residentBytes() throws -> Int {
+            let statm = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8).split(separator: " ")
+            return (Int(statm[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+        }
+        _ = try redis.pipeline(batch)
+        let before = try residentBytes()
+        for _ in 0..<100 { _ = try redis.pipeline(batch) }
+        let growth = try residentBytes() - before
+        XCTAssertLessThan(growth, 50_000_000, "200 MB of replies went through; \(growth) bytes stayed")
+        try redis.del(key)
     }
 
     func testDatabaseFromTheURL() throws {

@@ -24,6 +24,8 @@ public final class RedisConnection: RedisClient {
     public let options: Options
     /// True once an I/O error, a timeout or a protocol error has made the connection unusable.
     public private(set) var isBroken = false
+    /// The error that broke the connection, if one did.
+    private(set) var failure: RedisError?
     private var context: UnsafeMutablePointer<redisContext>?
 
     /// Connects to the server of a `redis://` or `unix://` URL.
@@ -130,7 +132,9 @@ public final class RedisConnection: RedisClient {
     /// Marks the connection broken and returns the error that broke it.
     private func broken(_ context: UnsafeMutablePointer<redisContext>, errno savedErrno: Int32) -> RedisError {
         isBroken = true
-        return Hiredis.ioError(context, errno: savedErrno, address: address.description)
+        let error = Hiredis.ioError(context, errno: savedErrno, address: address.description)
+        failure = error
+        return error
     }
 
     private func append(_ commands: [[[UInt8]]], to context: UnsafeMutablePointer<redisContext>) throws {

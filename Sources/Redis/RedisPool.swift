@@ -3,6 +3,8 @@
 /// closed is discarded when it is taken, so the first call after a Redis restart works. When
 /// Redis is down a call fails within the connect timeout, and for `backoff` after a failed
 /// connect every call that needs a new connection fails at once with `RedisError.backingOff`.
+/// A command timeout counts as a failed connect too, so a hung server costs one slow call per
+/// back-off interval rather than one per call.
 public final class RedisPool: RedisClient, @unchecked Sendable {
     /// What the pool connects to and how it behaves.
     public struct Configuration: Sendable {
@@ -174,18 +176,25 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
     }
 
     private func checkin(_ connection: RedisConnection) {
-        let keep = lock.withLock {
+        let (keep, transition) = lock.withLock { () -> (Bool, ConnectBackoff.Transition) in
             let keep = !connection.isBroken && !isShutDown
+            var transition = ConnectBackoff.Transition.none
             if keep {
                 idle.append(connection)
             } else {
                 open -= 1
                 if connection.isBroken { discarded += 1 }
             }
+            if case .timeout? = connection.failure {
+                transition = backoff.connectFailed(now: MonotonicTime.now(), reason: "\(RedisError.timeout(address: address.description))")
+            }
             lock.signal()
-            return keep
+            return (keep, transition)
         }
         if !keep { connection.close() }
+        if transition == .startedBackingOff {
+            log?("Redis at \(address) did not answer within \(configuration.connection.commandTimeout); calls needing a new connection fail at once for \(configuration.backoff)")
+        }
     }
 
     private func discard(_ connection: RedisConnection) {

@@ -125,6 +125,27 @@ final class RedisPoolTests: XCTestCase {
         XCTAssertTrue(log.items.last?.contains("reachable again") ?? false, "\(log.items)")
     }
 
+    func testAHungServerCostsOneTimeoutPerBackOff() throws {
+        let server = try PrivateRedisServer()
+        var configuration = RedisPool.Configuration(address: try server.address)
+        configuration.connection.commandTimeout = .milliseconds(200)
+        configuration.backoff = .milliseconds(300)
+        let pool = RedisPool(configuration: configuration)
+        try pool.set("k", "v")
+        server.pause()
+        let (slow, timeoutError) = timed { _ = try pool.get("k") }
+        XCTAssertEqual(timeoutError as? RedisError, .timeout(address: try server.address.description))
+        XCTAssertLessThan(slow, .seconds(1))
+        let (fast, fastError) = timed { _ = try pool.get("k") }
+        guard case RedisError.backingOff? = fastError as? RedisError else {
+            return XCTFail("expected backingOff after the timeout, got \(String(describing: fastError))")
+        }
+        XCTAssertLessThan(fast, .milliseconds(50))
+        server.resume()
+        usleep(350_000)
+        XCTAssertEqual(try pool.getString("k"), "v")
+    }
+
     func testBackOffEndsWithOneProbe() throws {
         let server = try PrivateRedisServer()
         var configuration = RedisPool.Configuration(address: try server.address)

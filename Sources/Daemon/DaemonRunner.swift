@@ -28,7 +28,7 @@ public final class DaemonRunner {
         let signals: SignalWaiter
         let stopTimeout: Duration
         do {
-            signals = try SignalWaiter()
+            signals = try DaemonRunner.installSignalHandling()
             stopTimeout = try configuration.duration("stop_timeout", default: .seconds(90))
             logger.level = try configuration.logLevel(default: logger.level)
         } catch {
@@ -59,6 +59,21 @@ public final class DaemonRunner {
             pending = nextEvents(deadline: stopDeadline)
         }
     }
+
+    /// Blocks SIGTERM/SIGINT/SIGHUP and installs their handling; `run` does it too, but a daemon that starts
+    /// threads (pools, clients) before `run` calls this first so those threads inherit the blocked mask.
+    @discardableResult
+    public static func installSignalHandling() throws -> SignalWaiter {
+        try signalSetup.withLock {
+            if let waiter = installedSignalWaiter { return waiter }
+            let waiter = try SignalWaiter()
+            installedSignalWaiter = waiter
+            return waiter
+        }
+    }
+
+    private static let signalSetup = Lock()
+    nonisolated(unsafe) private static var installedSignalWaiter: SignalWaiter?
 
     private func perform(_ action: LifecycleStateMachine.Action, services: [DaemonService], stopTimeout: Duration,
                          stopDeadline: inout UInt64?, machine: inout LifecycleStateMachine,
@@ -156,6 +171,7 @@ public final class DaemonRunner {
 
 /// Runs `body`; on an error prints "identifier: error" on stderr and exits with status 1.
 /// For the setup a daemon does before `DaemonRunner.run` (configuration, sockets).
+@discardableResult
 public func orExit<T>(_ identifier: String, _ body: () throws -> T) -> T {
     do {
         return try body()

@@ -6,7 +6,7 @@ nonisolated(unsafe) private var signalForwardingDescriptor: Int32 = -1
 /// Waits for SIGTERM, SIGINT and SIGHUP on a dedicated thread. The signals are blocked (so threads created
 /// afterwards inherit the mask) and read through a signalfd; threads that existed before and still accept
 /// them get a handler that forwards the signal through a pipe, so no signal is lost or kills the process.
-final class SignalWaiter {
+public final class SignalWaiter {
     static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP]
 
     private let signalDescriptor: Int32

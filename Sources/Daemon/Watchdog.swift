@@ -62,6 +62,12 @@ public final class Watchdog: @unchecked Sendable {
         notifier.watchdogInterval.map { .nanoseconds(Int64(max(1, $0.nanoseconds / 4))) }
     }
 
+    /// `pollTimeout` in whole milliseconds for poll(2)/epoll_wait(2) (at least 1), or -1 (wait forever) when off.
+    public var pollTimeoutMilliseconds: Int32 {
+        guard let timeout = pollTimeout else { return -1 }
+        return Int32(clamping: max(1, timeout.nanoseconds / 1_000_000))
+    }
+
     /// Adds a loop that must report alive before each ping.
     public func register(_ name: String) -> WatchdogParticipant {
         lock.withLock {

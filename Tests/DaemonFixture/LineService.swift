@@ -43,12 +43,12 @@ final class LineService: DaemonService {
     func run() throws {
         let participant = watchdog.register("accept loop")
         defer { watchdog.unregister(participant) }
-        let timeout = watchdog.pollTimeout.map { Int32($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? -1
+        let timeout = watchdog.pollTimeoutMilliseconds
         while true {
             watchdog.alive(participant)
             var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            guard poll(&descriptors, 2, max(timeout, 1)) >= 0 else { continue }
+            guard poll(&descriptors, 2, timeout) >= 0 else { continue }
             if descriptors[1].revents != 0 { break }
             if descriptors[0].revents & Int16(POLLIN) != 0 {
                 let connection = accept(listener, nil, nil)

@@ -8,6 +8,7 @@ import Daemon
 import Glibc
 
 let identifier = "daemon-fixture"
+orExit(identifier) { try DaemonRunner.installSignalHandling() }
 let configuration = orExit(identifier) { try Configuration.load() }
 let logger = Logger(identifier: identifier, level: orExit(identifier) { try configuration.logLevel() })
 let notifier = Notifier.fromEnvironment()

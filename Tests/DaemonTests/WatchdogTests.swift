@@ -41,6 +41,7 @@ final class WatchdogStateMachineTests: XCTestCase {
         let recorder = try NotifyRecorder()
         let watchdog = Watchdog(notifier: Notifier(socketPath: recorder.path, watchdogInterval: .milliseconds(40)))
         XCTAssertEqual(watchdog.pollTimeout, .milliseconds(10))
+        XCTAssertEqual(watchdog.pollTimeoutMilliseconds, 10)
         let first = watchdog.register("first")
         let second = watchdog.register("second")
         watchdog.alive(first)
@@ -60,6 +61,7 @@ final class WatchdogStateMachineTests: XCTestCase {
         let watchdog = Watchdog(notifier: Notifier(socketPath: nil))
         XCTAssertFalse(watchdog.isEnabled)
         XCTAssertNil(watchdog.pollTimeout)
+        XCTAssertEqual(watchdog.pollTimeoutMilliseconds, -1)
         watchdog.alive(watchdog.register("loop"))
     }
 }

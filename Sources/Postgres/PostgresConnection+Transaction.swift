@@ -17,6 +17,7 @@ extension PostgresConnection {
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws (and the error is
     /// rethrown). Nested calls are a usage error.
+    @discardableResult
     public func transaction<T>(isolation: PostgresIsolationLevel? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
         guard !isInTransaction, isIdleOutsideTransaction else {
             throw PostgresError(.usage, "transaction() called while a transaction is already open on this connection: nested transactions are not supported")

@@ -34,10 +34,10 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         self.handle = handle
         self.logger = logger
-        PQsetNoticeProcessor(handle, { argument, message in
-            guard let argument, let message else { return }
+        PQsetNoticeReceiver(handle, { argument, result in
+            guard let argument, let result else { return }
             let connection = Unmanaged<PostgresConnection>.fromOpaque(argument).takeUnretainedValue()
-            connection.logger?(PostgresConnection.trimmed(String(cString: message)))
+            connection.receiveNotice(result)
         }, Unmanaged.passUnretained(self).toOpaque())
         do { try configureSession() } catch {
             PQfinish(handle)
@@ -124,12 +124,27 @@ public final class PostgresConnection: @unchecked Sendable {
                 isBroken = true
                 return false
             }
+            // Parsing hands a FATAL message ("terminating connection ...") to the notice receiver,
+            // which marks the connection broken even before the server's close arrives.
             _ = PQisBusy(handle)
+            if isBroken { return false }
         }
         return PQstatus(handle) == CONNECTION_OK
     }
 
     func markBroken() { isBroken = true }
+
+    /// A notice, or an error the server sent outside any statement: a FATAL one means the server is
+    /// closing this session.
+    private func receiveNotice(_ result: OpaquePointer) {
+        if let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))) {
+            let text = String(cString: severity)
+            if text == "FATAL" || text == "PANIC" { isBroken = true }
+        }
+        if let logger, let message = PQresultErrorMessage(result) {
+            logger(Self.trimmed(String(cString: message)))
+        }
+    }
 
     /// Whether the session is outside any transaction block.
     var isIdleOutsideTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }

@@ -56,6 +56,7 @@ public final class PostgresPool: @unchecked Sendable {
     /// Connections open now (idle or borrowed) and idle now.
     public var connectionCounts: (open: Int, idle: Int) { lock.withLock { (openCount, idle.count) } }
 
+    @discardableResult
     /// Runs `body` with a connection of its own, then gives the connection back.
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try acquire()
@@ -70,6 +71,7 @@ public final class PostgresPool: @unchecked Sendable {
         return value
     }
 
+    @discardableResult
     /// Runs `body` in a transaction on a pooled connection (see `PostgresConnection.transaction`).
     public func transaction<T>(isolation: PostgresIsolationLevel? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
         try withConnection { try $0.transaction(isolation: isolation, body) }

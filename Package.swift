@@ -38,6 +38,7 @@ let package = Package(
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
 
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
+        .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Postgres
-
-final class PostgresSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -11,7 +11,7 @@ public struct Configuration {
     }
 
     var values: [String: Value]
-    /// The configuration file that was read, if any.
+    /// The configuration file: the one read, or the default path that was absent (nil for `init(values:)`).
     public let filePath: String?
     /// `$CREDENTIALS_DIRECTORY` at load time: where systemd's `LoadCredential=` put the secrets.
     public let credentialsDirectory: String?

@@ -13,6 +13,13 @@ public final class DaemonRunner {
     private let lock = Lock()
     private var events: [LifecycleStateMachine.Event] = []
 
+    // State of `run`, touched only by the thread that called it.
+    private var services: [DaemonService] = []
+    private var machine = LifecycleStateMachine(serviceNames: [])
+    private var stopTimeout: Duration = .seconds(90)
+    private var stopDeadline: UInt64? = nil
+    private var startFailed = false
+
     public init(identifier: String, logger: Logger, notifier: Notifier, configuration: Configuration,
                 reloadConfiguration: @escaping () throws -> Configuration) {
         self.identifier = identifier
@@ -26,7 +33,6 @@ public final class DaemonRunner {
     /// and handles signals until the services have stopped; then exits the process.
     public func run(_ services: [DaemonService]) -> Never {
         let signals: SignalWaiter
-        let stopTimeout: Duration
         do {
             signals = try DaemonRunner.installSignalHandling()
             stopTimeout = try configuration.duration("stop_timeout", default: .seconds(90))
@@ -34,27 +40,24 @@ public final class DaemonRunner {
         } catch {
             fail("\(identifier): \(error)")
         }
+        self.services = services
+        machine = LifecycleStateMachine(serviceNames: services.map(\.name))
         signals.start { [self] number in post(.signal(number)) }
 
-        var machine = LifecycleStateMachine(serviceNames: services.map(\.name))
-        var stopDeadline: UInt64? = nil
-        var startEvent = LifecycleStateMachine.Event.started
+        var pending = [LifecycleStateMachine.Event.started]
         for service in services {
             do {
                 try service.start()
                 logger.debug("\(service.name) started")
             } catch {
-                startEvent = .startFailed(service: service.name, error: "\(error)")
+                startFailed = true
+                pending = [.startFailed(service: service.name, error: "\(error)")]
                 break
             }
         }
-        var pending = [startEvent]
         while true {
             for event in pending {
-                for action in machine.handle(event) {
-                    perform(action, services: services, stopTimeout: stopTimeout, stopDeadline: &stopDeadline,
-                            machine: &machine, startEvent: startEvent)
-                }
+                for action in machine.handle(event) { perform(action) }
             }
             pending = nextEvents(deadline: stopDeadline)
         }
@@ -75,9 +78,7 @@ public final class DaemonRunner {
     private static let signalSetup = Lock()
     nonisolated(unsafe) private static var installedSignalWaiter: SignalWaiter?
 
-    private func perform(_ action: LifecycleStateMachine.Action, services: [DaemonService], stopTimeout: Duration,
-                         stopDeadline: inout UInt64?, machine: inout LifecycleStateMachine,
-                         startEvent: LifecycleStateMachine.Event) {
+    private func perform(_ action: LifecycleStateMachine.Action) {
         switch action {
         case .notifyReady(let status):
             notifier.ready(status: status)
@@ -100,11 +101,7 @@ public final class DaemonRunner {
                 }
             }
         case .reload:
-            let outcome = machine.handle(.reloadFinished(error: reload(services)))
-            for next in outcome {
-                perform(next, services: services, stopTimeout: stopTimeout, stopDeadline: &stopDeadline,
-                        machine: &machine, startEvent: startEvent)
-            }
+            for next in machine.handle(.reloadFinished(error: reload())) { perform(next) }
         case .beginShutdown(let indexes):
             for index in indexes where services.indices.contains(index) {
                 services[index].beginShutdown()
@@ -113,7 +110,8 @@ public final class DaemonRunner {
             if stopDeadline == nil { stopDeadline = monotonicNanoseconds() + stopTimeout.nanoseconds }
         case .log(let level, let message):
             logger.log(level, message)
-            if case .startFailed = startEvent, !logger.writesToStderr, level >= .error {
+            // A daemon that cannot start says why on stderr too, for whoever started it by hand.
+            if startFailed, !logger.writesToStderr, level >= .error {
                 writeAll(STDERR_FILENO, "\(identifier): \(message)\n")
             }
         case .exit(let code):
@@ -122,7 +120,7 @@ public final class DaemonRunner {
     }
 
     /// Re-reads the configuration and hands it to the services; returns why it was refused, if it was.
-    private func reload(_ services: [DaemonService]) -> String? {
+    private func reload() -> String? {
         let fresh: Configuration
         let level: LogLevel
         do {

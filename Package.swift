@@ -8,6 +8,8 @@ import PackageDescription
 //   Redis       hiredis client, pool, pub/sub, locks
 //   HTTP        the HTTP/1.1 engine
 //   Supervisor  `stockroom run`: the development stand-in for systemd
+//   Schema      the numbered migrations of the database
+//   Runtime     what every daemon does at start: configuration, pools, schema check, registration
 //   stockroom-* the executables, wiring only
 
 let package = Package(
@@ -30,6 +32,8 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis", "CShim", "Daemon"]),
         .target(name: "HTTP", dependencies: ["CShim", "Daemon"]),
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
+        .target(name: "Schema", dependencies: ["Postgres"]),
+        .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Daemon", "Postgres", "Redis", "Supervisor"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),

@@ -2,13 +2,13 @@
 extension Configuration {
     /// The value of `key`; missing and no default is an error.
     public func string(_ key: String, default defaultValue: String? = nil) throws -> String {
-        try typed(key, default: defaultValue, expected: "a value") { $0 }
+        try parsed(key, default: defaultValue, expected: "a value") { $0 }
     }
 
     /// An integer, optionally within `range`.
     public func int(_ key: String, default defaultValue: Int? = nil, range: ClosedRange<Int>? = nil) throws -> Int {
         let expected = range.map { "an integer in \($0.lowerBound)...\($0.upperBound)" } ?? "an integer"
-        return try typed(key, default: defaultValue, expected: expected) { text in
+        return try parsed(key, default: defaultValue, expected: expected) { text in
             guard let number = Int(text) else { return nil }
             if let range, !range.contains(number) { return nil }
             return number
@@ -17,7 +17,7 @@ extension Configuration {
 
     /// A boolean: true/false, yes/no, on/off, 1/0 (any case).
     public func bool(_ key: String, default defaultValue: Bool? = nil) throws -> Bool {
-        try typed(key, default: defaultValue, expected: "true or false (or yes/no, on/off, 1/0)") { text in
+        try parsed(key, default: defaultValue, expected: "true or false (or yes/no, on/off, 1/0)") { text in
             switch text.lowercased() {
             case "true", "yes", "on", "1": return true
             case "false", "no", "off", "0": return false
@@ -28,30 +28,32 @@ extension Configuration {
 
     /// A duration such as "250ms", "5s", "2m", "1h"; a bare number is seconds.
     public func duration(_ key: String, default defaultValue: Duration? = nil) throws -> Duration {
-        try typed(key, default: defaultValue, expected: "a duration such as 250ms, 5s, 2m or 1h",
+        try parsed(key, default: defaultValue, expected: "a duration such as 250ms, 5s, 2m or 1h",
                   parse: Configuration.parseDuration)
     }
 
     /// A size in bytes such as "512", "64K", "64KiB", "1M", "1G" (powers of 1024).
     public func byteSize(_ key: String, default defaultValue: Int? = nil) throws -> Int {
-        try typed(key, default: defaultValue, expected: "a size in bytes such as 512, 64K, 1M or 1G",
+        try parsed(key, default: defaultValue, expected: "a size in bytes such as 512, 64K, 1M or 1G",
                   parse: Configuration.parseByteSize)
     }
 
     /// One of `choices` (exactly as spelled there).
     public func oneOf(_ key: String, _ choices: [String], default defaultValue: String? = nil) throws -> String {
         let expected = "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
-        return try typed(key, default: defaultValue, expected: expected) { choices.contains($0) ? $0 : nil }
+        return try parsed(key, default: defaultValue, expected: expected) { choices.contains($0) ? $0 : nil }
     }
 
     /// The log level of key `log_level` (default info).
     public func logLevel(default defaultValue: LogLevel = .info) throws -> LogLevel {
-        try typed("log_level", default: defaultValue,
+        try parsed("log_level", default: defaultValue,
                   expected: "one of " + LogLevel.allCases.map { "'\($0.name)'" }.joined(separator: ", "),
                   parse: LogLevel.init(name:))
     }
 
-    private func typed<T>(_ key: String, default defaultValue: T?, expected: String, parse: (String) -> T?) throws -> T {
+    /// The value of `key` converted by `parse`, which returns nil for a value that is not valid; the
+    /// error then names the key, its source and `expected`. For types this file does not know.
+    public func parsed<T>(_ key: String, default defaultValue: T?, expected: String, parse: (String) -> T?) throws -> T {
         guard let value = values[key.lowercased()] else {
             if let defaultValue { return defaultValue }
             throw ConfigurationError.missing(key, expected: expected, configurationPath: filePath)

@@ -1,11 +1,11 @@
 import Glibc
 
 /// A pthread mutex with a condition variable; the one lock type of this module.
-final class Lock: @unchecked Sendable {
+public final class Lock: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
 
-    init() {
+    public init() {
         pthread_mutex_init(&mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -19,18 +19,18 @@ final class Lock: @unchecked Sendable {
         pthread_mutex_destroy(&mutex)
     }
 
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         return try body()
     }
 
     /// Wakes every thread in `wait`; call with the lock held.
-    func broadcast() { pthread_cond_broadcast(&condition) }
+    public func broadcast() { pthread_cond_broadcast(&condition) }
 
     /// Waits for `broadcast` or until the monotonic `deadline` (nanoseconds); call with the lock held.
     /// Returns false when the deadline passed.
-    func wait(until deadline: UInt64?) -> Bool {
+    public func wait(until deadline: UInt64?) -> Bool {
         guard let deadline else {
             pthread_cond_wait(&condition, &mutex)
             return true

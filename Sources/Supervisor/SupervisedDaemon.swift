@@ -38,7 +38,8 @@ public struct SupervisorOptions {
     public var address: String?
     /// Whether children inherit this process's environment (minus systemd's variables) below their own.
     public var inheritEnvironment: Bool
-    /// Whether `SIGINT` and `SIGTERM` to this process request a shutdown (through a signalfd).
+    /// Whether `SIGINT` and `SIGTERM` to this process request a shutdown while `run()` runs
+    /// (a second one kills); the previous handlers are restored when it returns.
     public var handleSignals: Bool
     /// The name in the prefix of the supervisor's own report lines.
     public var reporterName: String

@@ -31,22 +31,12 @@ public final class Supervisor {
     private let prefixWidth: Int
 
     private var epollFD: Int32 = -1
-    private var signalFD: Int32 = -1
+    private var signalRelay: SignalRelay?
     private var notifySockets: [NotifySocket] = []
     private var children: [pid_t: Child] = [:]
     private var sources: [UInt64: Source] = [:]
     private var nextToken: UInt64 = 1
     private var exitStatus: Int32?
-
-    /// The signals `run()` handles; `blockSignals()` blocks them.
-    public static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGCHLD]
-
-    /// Blocks SIGINT, SIGTERM and SIGCHLD in the calling thread and the threads it creates later.
-    /// Call it first thing in `main`, before any thread exists, so that these signals reach
-    /// `run()`'s signalfd instead of killing the process; children get them unblocked again.
-    public static func blockSignals() {
-        _ = handledSignals.withUnsafeBufferPointer { shim_block_signals($0.baseAddress, Int32($0.count)) }
-    }
 
     /// A supervisor for `daemons`; `log` receives every line it prints (daemon output and reports).
     public init(daemons: [SupervisedDaemon], options: SupervisorOptions, log: @escaping (String) -> Void) throws {
@@ -104,8 +94,8 @@ public final class Supervisor {
     private func now() -> Duration { monotonicNow() - origin }
 
     private func pollTimeout() -> Int32 {
-        // Also a safety net for a lost SIGCHLD on kernels without pidfd.
-        let longest: Int64 = 1000
+        // Children are noticed through their pidfd; kernels before 5.3 have none, so poll for them.
+        let longest: Int64 = children.values.contains { $0.pidfd == nil } ? 50 : 1000
         guard let deadline = machine.nextDeadline else { return Int32(longest) }
         let remaining = deadline - now()
         if remaining <= .zero { return 0 }
@@ -121,13 +111,9 @@ public final class Supervisor {
         guard epollFD >= 0 else { throw SupervisorError.system("epoll_create1") }
         watch(wakeupFD, as: .wakeup)
         if options.handleSignals {
-            var mask = sigset_t()
-            sigemptyset(&mask)
-            for signal in Self.handledSignals { sigaddset(&mask, signal) }
-            Self.blockSignals()
-            signalFD = signalfd(-1, &mask, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
-            guard signalFD >= 0 else { throw SupervisorError.system("signalfd") }
-            watch(signalFD, as: .signals)
+            let relay = try SignalRelay()
+            signalRelay = relay
+            watch(relay.readEnd, as: .signals)
         }
         for (index, daemon) in daemons.enumerated() {
             let socket = try NotifySocket(path: options.runtimeDirectory + "/" + daemon.name + ".notify")
@@ -145,7 +131,7 @@ public final class Supervisor {
             finish(pid)
         }
         notifySockets.removeAll()
-        if signalFD >= 0 { close(signalFD); signalFD = -1 }
+        signalRelay = nil
         if epollFD >= 0 { close(epollFD); epollFD = -1 }
         sources.removeAll()
         var drained: UInt64 = 0
@@ -174,11 +160,8 @@ public final class Supervisor {
     private func handle(_ source: Source) {
         switch source {
         case .signals:
-            var info = signalfd_siginfo()
-            while read(signalFD, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-                if info.ssi_signo == UInt32(SIGINT) || info.ssi_signo == UInt32(SIGTERM) {
-                    perform(machine.handle(.shutdownRequested, at: now()))
-                }
+            for _ in signalRelay?.drain() ?? [] {
+                perform(machine.handle(.shutdownRequested, at: now()))
             }
         case .wakeup:
             var requests: UInt64 = 0

@@ -10,6 +10,7 @@ import PackageDescription
 //   Supervisor  `stockroom run`: the development stand-in for systemd
 //   Schema      the numbered migrations of the database
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
 
 let package = Package(
@@ -34,8 +35,9 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
         .target(name: "Schema", dependencies: ["Postgres"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
+        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
 
-        .executableTarget(name: "stockroom", dependencies: ["Daemon", "Postgres", "Redis", "Supervisor"]),
+        .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
         .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
         .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),

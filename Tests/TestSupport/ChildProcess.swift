@@ -120,12 +120,22 @@ public final class ChildProcess {
 
     /// Waits until stderr contains `text`; returns false after `timeout` seconds.
     public func waitForStandardError(containing text: String, timeout: Double) -> Bool {
+        waitFor(timeout: timeout) { standardError.contains(text) }
+    }
+
+    /// Waits until stdout contains `text`; returns false after `timeout` seconds or if the child exits first.
+    public func waitForStandardOutput(containing text: String, timeout: Double) -> Bool {
+        waitFor(timeout: timeout) { standardOutput.contains(text) }
+    }
+
+    private func waitFor(timeout: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Self.now() + timeout
         while Self.now() < deadline {
-            if standardError.contains(text) { return true }
+            if condition() { return true }
+            if !isRunning { return condition() }
             usleep(10_000)
         }
-        return standardError.contains(text)
+        return condition()
     }
 
     private func poll() -> ExitStatus? {

@@ -37,6 +37,7 @@ public final class Supervisor {
     private var sources: [UInt64: Source] = [:]
     private var nextToken: UInt64 = 1
     private var exitStatus: Int32?
+    private var hasRun = false
 
     /// A supervisor for `daemons`; `log` receives every line it prints (daemon output and reports).
     public init(daemons: [SupervisedDaemon], options: SupervisorOptions, log: @escaping (String) -> Void) throws {
@@ -74,6 +75,8 @@ public final class Supervisor {
     /// Runs the daemons until a shutdown request has stopped them all; returns the exit status
     /// (0 when every daemon stopped cleanly on `SIGTERM`, 1 otherwise; see `SupervisorStateMachine`).
     public func run() throws -> Int32 {
+        guard !hasRun else { throw SupervisorError("Supervisor.run() was called twice; make a new Supervisor") }
+        hasRun = true
         try setUp()
         defer { tearDown() }
         perform(machine.handle(.startRequested, at: now()))

@@ -15,7 +15,6 @@ public final class Supervisor {
     }
 
     private struct Child {
-        let daemon: Int
         let output: Int32
         let outputToken: UInt64
         let pidfd: (fd: Int32, token: UInt64)?
@@ -292,7 +291,7 @@ public final class Supervisor {
         let prefix = linePrefix(daemon.name, width: prefixWidth)
         let outputToken = watch(pipe.read, as: .output(pid: pid))
         let pidfd = openPidfd(pid).map { ($0, watch($0, as: .exit(pid: pid))) }
-        children[pid] = Child(daemon: index, output: pipe.read, outputToken: outputToken, pidfd: pidfd,
+        children[pid] = Child(output: pipe.read, outputToken: outputToken, pidfd: pidfd,
                               lines: OutputLines(prefix: prefix))
         return .spawned(daemon: index, pid: pid)
     }

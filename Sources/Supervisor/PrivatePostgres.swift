@@ -136,7 +136,7 @@ struct PrivatePostgres {
         if let account {
             try giveToAccount(directory)
             if let blocked = account.firstUnreachableDirectory(on: directory) {
-                throw SupervisorError("PostgreSQL runs as the \(account.name) account (it refuses root), which cannot enter \(blocked.path) (mode \(String(blocked.mode, radix: 8))): choose a state directory it can reach")
+                throw SupervisorError("PostgreSQL runs as the \(account.name) account (it refuses root), which cannot enter \(blocked.path) (mode \(String(blocked.mode, radix: 8))): choose a state directory it can reach, or remove \(link) so that the cluster is made under ~\(account.name)")
             }
         }
         try makeDirectories(socketDirectory, mode: 0o755)

@@ -24,6 +24,9 @@ final class SignalRelay {
     private var previous: [(Int32, sigaction)] = []
 
     init() throws {
+        guard relayWriteEnd < 0 else {
+            throw SupervisorError("another Supervisor in this process already handles SIGINT and SIGTERM (set handleSignals to false)")
+        }
         let fds = try makeOutputPipe()
         _ = fcntl(fds.write, F_SETFL, fcntl(fds.write, F_GETFL) | O_NONBLOCK)
         readEnd = fds.read

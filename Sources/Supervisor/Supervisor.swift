@@ -15,7 +15,6 @@ public final class Supervisor {
     }
 
     private struct Child {
-        let daemon: Int
         let output: Int32
         let outputToken: UInt64
         let pidfd: (fd: Int32, token: UInt64)?
@@ -37,6 +36,7 @@ public final class Supervisor {
     private var sources: [UInt64: Source] = [:]
     private var nextToken: UInt64 = 1
     private var exitStatus: Int32?
+    private var hasRun = false
 
     /// A supervisor for `daemons`; `log` receives every line it prints (daemon output and reports).
     public init(daemons: [SupervisedDaemon], options: SupervisorOptions, log: @escaping (String) -> Void) throws {
@@ -74,6 +74,8 @@ public final class Supervisor {
     /// Runs the daemons until a shutdown request has stopped them all; returns the exit status
     /// (0 when every daemon stopped cleanly on `SIGTERM`, 1 otherwise; see `SupervisorStateMachine`).
     public func run() throws -> Int32 {
+        guard !hasRun else { throw SupervisorError("Supervisor.run() was called twice; make a new Supervisor") }
+        hasRun = true
         try setUp()
         defer { tearDown() }
         perform(machine.handle(.startRequested, at: now()))
@@ -289,7 +291,7 @@ public final class Supervisor {
         let prefix = linePrefix(daemon.name, width: prefixWidth)
         let outputToken = watch(pipe.read, as: .output(pid: pid))
         let pidfd = openPidfd(pid).map { ($0, watch($0, as: .exit(pid: pid))) }
-        children[pid] = Child(daemon: index, output: pipe.read, outputToken: outputToken, pidfd: pidfd,
+        children[pid] = Child(output: pipe.read, outputToken: outputToken, pidfd: pidfd,
                               lines: OutputLines(prefix: prefix))
         return .spawned(daemon: index, pid: pid)
     }

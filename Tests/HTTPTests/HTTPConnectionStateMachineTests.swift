@@ -74,6 +74,25 @@ final class HTTPConnectionStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.responseReady(), .writeResponse(closeAfter: false))
     }
 
+    func testSendStallTimerAppliesWhileWriting() {
+        var machine = HTTPConnectionStateMachine()
+        _ = machine.headReceived(keepAlive: true, expectsContinue: false)
+        _ = machine.requestComplete()
+        _ = machine.responseReady()
+        XCTAssertEqual(machine.timer, .sendStall)
+        let generation = machine.timerGeneration
+        machine.writeProgressed()
+        XCTAssertGreaterThan(machine.timerGeneration, generation)
+        XCTAssertEqual(machine.timedOut(.sendStall), .close)
+    }
+
+    func testForcedCloseAfterResponse() {
+        var machine = HTTPConnectionStateMachine()
+        _ = machine.headReceived(keepAlive: true, expectsContinue: false)
+        _ = machine.requestComplete()
+        XCTAssertEqual(machine.responseReady(closeConnection: true), .writeResponse(closeAfter: true))
+    }
+
     func testPipelinedBytesWaitForTheResponse() {
         var machine = HTTPConnectionStateMachine()
         _ = machine.headReceived(keepAlive: true, expectsContinue: false)

@@ -6,6 +6,8 @@ public enum HTTPConnectionTimer: Equatable, Sendable {
     case idle
     /// Since the last body bytes (or head) arrived while a body is being read.
     case bodyStall
+    /// Since the last response bytes were accepted by the socket while a response is being written.
+    case sendStall
 }
 
 /// What the I/O shell must do after an event.
@@ -57,7 +59,8 @@ public struct HTTPConnectionStateMachine: Sendable {
         case .awaitingRequest(let first): return first ? .header : .idle
         case .readingHead: return .header
         case .readingBody: return .bodyStall
-        case .handling, .writing, .closed: return nil
+        case .writing: return .sendStall
+        case .handling, .closed: return nil
         }
     }
 
@@ -95,6 +98,11 @@ public struct HTTPConnectionStateMachine: Sendable {
         return .none
     }
 
+    /// Some response bytes were written: the send-stall timer restarts.
+    public mutating func writeProgressed() {
+        timerGeneration += 1
+    }
+
     /// The parser finished a request.
     public mutating func requestComplete() -> HTTPConnectionAction {
         guard case .readingBody(let keepAlive) = state else { return unexpected() }
@@ -107,17 +115,19 @@ public struct HTTPConnectionStateMachine: Sendable {
         switch state {
         case .awaitingRequest, .readingHead, .readingBody:
             state = .writing(closeAfter: true)
+            timerGeneration += 1
             return .writeError(status: status)
         default:
             return unexpected()
         }
     }
 
-    /// The handler's response is ready.
-    public mutating func responseReady() -> HTTPConnectionAction {
+    /// The handler's response is ready; `closeConnection` forces the connection to close after it.
+    public mutating func responseReady(closeConnection: Bool = false) -> HTTPConnectionAction {
         guard case .handling(let keepAlive) = state else { return unexpected() }
-        let closeAfter = !keepAlive || draining || peerClosed
+        let closeAfter = !keepAlive || draining || peerClosed || closeConnection
         state = .writing(closeAfter: closeAfter)
+        timerGeneration += 1
         return .writeResponse(closeAfter: closeAfter)
     }
 

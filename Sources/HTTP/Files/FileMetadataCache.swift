@@ -34,8 +34,11 @@ public final class FileMetadataCache: Sendable {
                       load: () -> Result<StaticFileEntry, StaticFileRefusal>) -> Result<StaticFileEntry, StaticFileRefusal> {
         let shard = shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
         let cached = shard.slots.withLock { slots -> StaticFileEntry? in
-            guard let slot = slots[key], now - slot.checkedAt < revalidateAfter else { return nil }
-            return slot.entry
+            guard let slot = slots[key] else { return nil }
+            if now - slot.checkedAt < revalidateAfter { return slot.entry }
+            // Stale: this caller revalidates; the others keep using the entry meanwhile.
+            slots[key]?.checkedAt = now
+            return nil
         }
         if let cached { return .success(cached) }
         let loaded = load()

@@ -12,13 +12,15 @@ public struct StaticFileEntry: Sendable {
     /// The path, relative to the root, of the file opened (the index file for a directory).
     public let relativePath: String
     public let contentType: String
+    /// The route's `Cache-Control` for this file.
+    public let cacheControl: String
     public let identity: FileVariant
     /// Siblings (`file.br`, `file.gz`) that exist and are not older than the file, in preference order.
     public let precompressed: [(coding: ContentCoding, variant: FileVariant)]
 
     /// Opens the file at `relativePath` and, if `withSiblings`, its precompressed siblings.
-    public static func load(_ relativePath: String, resolver: StaticFileResolver,
-                            withSiblings: Bool) -> Result<StaticFileEntry, StaticFileRefusal> {
+    public static func load(_ relativePath: String, resolver: StaticFileResolver, withSiblings: Bool,
+                            cachePolicy: CacheControlPolicy) -> Result<StaticFileEntry, StaticFileRefusal> {
         let resolved: ResolvedFile
         switch resolver.open(relativePath: relativePath) {
         case .success(let file): resolved = file
@@ -35,6 +37,7 @@ public struct StaticFileEntry: Sendable {
         return .success(StaticFileEntry(
             relativePath: resolved.relativePath,
             contentType: ContentTypes.contentType(forFileName: resolved.relativePath),
+            cacheControl: cachePolicy.value(forPath: resolved.relativePath),
             identity: variant(resolved, coding: nil),
             precompressed: siblings))
     }

@@ -28,7 +28,10 @@ public final class StaticFileResponder: Sendable {
         case .success(let path): relativePath = path
         case .failure(let refusal): return Self.refused(refusal, isHead: isHead)
         }
-        let load = { StaticFileEntry.load(relativePath, resolver: self.resolver, withSiblings: self.route.servePrecompressed) }
+        let load = {
+            StaticFileEntry.load(relativePath, resolver: self.resolver, withSiblings: self.route.servePrecompressed,
+                                 cachePolicy: self.route.cacheControl)
+        }
         let entry: StaticFileEntry
         switch cache?.entry(for: relativePath, now: now, load: load) ?? load() {
         case .success(let loaded): entry = loaded
@@ -43,7 +46,7 @@ public final class StaticFileResponder: Sendable {
         var validators: [(String, String)] = [
             ("ETag", variant.etag),
             ("Last-Modified", variant.lastModified),
-            ("Cache-Control", route.cacheControl.value(forPath: entry.relativePath)),
+            ("Cache-Control", entry.cacheControl),
         ]
         if !entry.precompressed.isEmpty { validators.append(("Vary", "Accept-Encoding")) }
         let conditions = ConditionalHeaders(

@@ -1,6 +1,7 @@
 /// The header fields sent upstream for a client's request.
 public enum ForwardedHeaders {
-    /// `headers` without hop-by-hop fields and the client's framing, plus `X-Forwarded-For`
+    /// `headers` without hop-by-hop fields, the client's framing and `Expect` (the engine has already
+    /// answered any 100-continue and holds the whole body), plus `X-Forwarded-For`
     /// (the client's address; appended to the incoming value only if `trustIncomingForwardedFor`),
     /// `X-Forwarded-Proto` and `X-Forwarded-Host` (the client's `Host`). A missing `Host` becomes
     /// `localhost`, since HTTP/1.1 requires one.
@@ -10,7 +11,7 @@ public enum ForwardedHeaders {
         let incomingForwardedFor = headers.filter { isNamed($0, "x-forwarded-for") }.map(\.1)
         let host = headers.first { isNamed($0, "host") }?.1
         var result = HopByHopHeaders.removing(from: headers).filter { field in
-            !["content-length", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"].contains { isNamed(field, $0) }
+            !["content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"].contains { isNamed(field, $0) }
         }
         if host == nil { result.insert(("Host", "localhost"), at: 0) }
         let chain = trustIncomingForwardedFor ? incomingForwardedFor + [clientAddress] : [clientAddress]

@@ -9,7 +9,7 @@ import XCTest
 /// A small HTTP/1.1 server for the upstream client's tests, listening on a unix socket and on a
 /// loopback TCP port, answering canned responses by path:
 /// `/hello` (keep-alive, Content-Length), `/chunked`, `/close` (close-delimited), `/slow` (head after
-/// 1.5 s), `/echo` (the request head and body back), `/big` (5 MiB), `/hop` (hop-by-hop response
+/// 1.5 s), `/stall-body` (3 of 10 body bytes, then silence), `/echo` (the request head and body back), `/big` (5 MiB), `/hop` (hop-by-hop response
 /// fields), `/hangup-after` (answers, then closes the idle connection), `/drop-second` (closes
 /// without answering the second request on a connection), `/bad` (a malformed response).
 final class TestUpstreamServer: @unchecked Sendable {
@@ -119,6 +119,10 @@ final class TestUpstreamServer: @unchecked Sendable {
                 send(fd, "HTTP/1.1 200 OK\r\nContent-Length: \(Self.bigSize)\r\n\r\n")
                 let block = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 % 251) }
                 for _ in 0..<(Self.bigSize / block.count) { sendBytes(fd, block) }
+            case "/stall-body":
+                send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+                usleep(1_500_000)
+                return
             case "/hop":
                 send(fd, "HTTP/1.1 200 OK\r\nConnection: X-Private\r\nKeep-Alive: timeout=5\r\nX-Private: 1\r\n"
                     + "Proxy-Authenticate: Basic\r\nX-Public: 2\r\nContent-Length: 2\r\n\r\nok")

@@ -138,6 +138,32 @@ final class UpstreamClientTests: XCTestCase {
         XCTAssertEqual(client.idleConnectionCount, 0, "a timed-out connection is not reused")
     }
 
+    func testStalledBodyIsCutAfterTheIdleTimeout() {
+        var configuration = UpstreamConfiguration()
+        configuration.idleTimeout = 0.3
+        let client = UpstreamClient(address: unixAddress, configuration: configuration)
+        let received = send(client, "/stall-body")
+        guard case .failedAfterHead(let failure) = received.outcome else { return XCTFail("\(received.outcome)") }
+        XCTAssertEqual(failure.kind, .timedOut)
+        XCTAssertEqual(failure.message, "upstream timed out: the response body from \(unixAddress) stalled for 0.3 s")
+        XCTAssertEqual(received.text, "abc")
+        XCTAssertEqual(client.idleConnectionCount, 0)
+    }
+
+    func testConnectTimeoutIsA504() throws {
+        let blackhole = try FullBacklogListener()
+        defer { blackhole.close() }
+        var configuration = UpstreamConfiguration()
+        configuration.connectTimeout = 0.3
+        let address = UpstreamAddress.tcp(host: "127.0.0.1", port: blackhole.port)
+        let started = monotonicSeconds()
+        let received = send(UpstreamClient(address: address, configuration: configuration), "/hello")
+        XCTAssertLessThan(monotonicSeconds() - started, 1.5)
+        guard case .failed(let failure) = received.outcome else { return XCTFail("\(received.outcome)") }
+        XCTAssertEqual(failure.status, 504)
+        XCTAssertEqual(failure.message, "upstream timed out: connect to \(address) took longer than 0.3 s")
+    }
+
     func testRequestHeadersAreRewrittenForTheUpstream() throws {
         let incoming: [(String, String)] = [
             ("Host", "shop.example:8000"), ("Connection", "keep-alive, X-Drop"), ("X-Drop", "1"), ("Keep-Alive", "300"),
@@ -251,4 +277,37 @@ final class UpstreamClientTests: XCTestCase {
         guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
         return UInt16(bigEndian: address.sin_port)
     }
+}
+
+/// A TCP listener with backlog 0 whose queue is filled, so that a further connect hangs (the
+/// kernel drops the SYN), as with an upstream that does not answer.
+private final class FullBacklogListener {
+    let port: UInt16
+    private var fds: [Int32] = []
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(listener, pointer, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        fds.append(listener)
+        guard ok else { throw POSIXError(.EADDRINUSE) }
+        port = UInt16(bigEndian: address.sin_port)
+        for _ in 0..<4 {
+            let filler = shim_socket(AF_INET, Int32(SOCK_STREAM.rawValue), 1)
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = connect(filler, $0, length) }
+            }
+            fds.append(filler)
+        }
+        usleep(100_000)
+    }
+
+    func close() { for fd in fds { Glibc.close(fd) } }
 }

@@ -58,7 +58,7 @@ final class UpstreamRequestWriterTests: XCTestCase {
 
     func testForwardedHeaders() {
         let incoming: [(String, String)] = [("host", "a.example"), ("connection", "close"), ("x-forwarded-for", "1.1.1.1"),
-                                            ("transfer-encoding", "chunked"), ("accept", "*/*")]
+                                            ("transfer-encoding", "chunked"), ("accept", "*/*"), ("expect", "100-continue")]
         let replaced = ForwardedHeaders.forRequest(incoming, clientAddress: "9.9.9.9", scheme: "http", trustIncomingForwardedFor: false)
         XCTAssertEqual(replaced.map { "\($0.0): \($0.1)" }, [
             "host: a.example", "accept: */*", "X-Forwarded-For: 9.9.9.9", "X-Forwarded-Proto: http", "X-Forwarded-Host: a.example",

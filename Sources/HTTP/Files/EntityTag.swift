@@ -38,7 +38,7 @@ public enum EntityTag {
         let body = text.dropFirst()
         guard let close = body.firstIndex(of: "\"") else { return nil }
         let opaque = body[body.startIndex..<close]
-        guard opaque.unicodeScalars.allSatisfy({ $0.value == 0x21 || (0x23...0x7E).contains($0.value) || $0.value >= 0x80 })
+        guard opaque.utf8.allSatisfy({ $0 == 0x21 || (0x23...0x7E).contains($0) || $0 >= 0x80 })
         else { return nil }
         text = body[body.index(after: close)...]
         return Parsed(weak: weak, opaque: opaque)
@@ -50,7 +50,7 @@ public enum EntityTag {
 
     /// `If-None-Match` by weak comparison: true if any listed tag (or `*`) matches `etag`.
     public static func noneMatchHits(_ ifNoneMatch: String, etag: String) -> Bool {
-        if isWildcard(ifNoneMatch) { return true }
+        if ifNoneMatch == etag || isWildcard(ifNoneMatch) { return true }  // the first test is the usual revalidation
         var current = Substring(etag)
         guard let mine = parseOne(&current), let tags = parseList(ifNoneMatch) else { return false }
         return tags.contains { $0.opaque == mine.opaque }

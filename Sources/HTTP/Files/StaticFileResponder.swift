@@ -49,10 +49,15 @@ public final class StaticFileResponder: Sendable {
             ("Cache-Control", entry.cacheControl),
         ]
         if !entry.precompressed.isEmpty { validators.append(("Vary", "Accept-Encoding")) }
+        // Fields that cannot matter are not looked up (If-Unmodified-Since without If-Match, ...).
+        let ifMatch = header("if-match")
+        let ifNoneMatch = header("if-none-match")
+        let range = isHead ? nil : header("range")
         let conditions = ConditionalHeaders(
-            ifMatch: header("if-match"), ifNoneMatch: header("if-none-match"),
-            ifModifiedSince: header("if-modified-since"), ifUnmodifiedSince: header("if-unmodified-since"),
-            range: header("range"), ifRange: header("if-range"))
+            ifMatch: ifMatch, ifNoneMatch: ifNoneMatch,
+            ifModifiedSince: ifNoneMatch == nil ? header("if-modified-since") : nil,
+            ifUnmodifiedSince: ifMatch == nil ? header("if-unmodified-since") : nil,
+            range: range, ifRange: range == nil ? nil : header("if-range"))
         let size = variant.stat.size
         var representation: [(String, String)] = [("Content-Type", entry.contentType)]
         if let coding { representation.append(("Content-Encoding", coding.rawValue)) }

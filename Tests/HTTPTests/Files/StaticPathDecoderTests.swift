@@ -41,6 +41,7 @@ final class StaticPathDecoderTests: XCTestCase {
         assertBadPath("/static/./a.js", "dot segment")
         assertBadPath("/static//etc/passwd", "empty segment")
         assertBadPath("/static/a//b", "empty segment")
+        assertBadPath("/static/a//", "empty segment")
         assertBadPath("/static/%zz", "percent-encoding")
         assertBadPath("/static/a%2", "percent-encoding")
         assertBadPath("/static/%ff", "UTF-8")

@@ -35,10 +35,3 @@ public struct FileStat: Equatable, Sendable {
         isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
     }
 }
-
-/// Seconds of `CLOCK_MONOTONIC`, the clock the file cache revalidates by.
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}

@@ -24,7 +24,7 @@ private struct OpenHow {
 }
 
 /// openat2 `resolve` flags.
-enum Resolve {
+enum Openat2Resolve {
     static let noMagicLinks: UInt64 = 0x02
     static let beneath: UInt64 = 0x08
 }

@@ -36,7 +36,7 @@ public final class StaticFileResolver: @unchecked Sendable {
         if let strategy {
             self.strategy = strategy
         } else {
-            let probe = openat2(fd, ".", flags: openPathOnly | O_CLOEXEC, resolve: Resolve.beneath)
+            let probe = openat2(fd, ".", flags: openPathOnly | O_CLOEXEC, resolve: Openat2Resolve.beneath)
             if probe >= 0 { close(probe) }
             self.strategy = probe >= 0 ? .openat2 : .componentWalk
         }
@@ -78,7 +78,7 @@ public final class StaticFileResolver: @unchecked Sendable {
         let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
         switch strategy {
         case .openat2:
-            let fd = openat2(rootFD, path, flags: flags, resolve: Resolve.beneath | Resolve.noMagicLinks)
+            let fd = openat2(rootFD, path, flags: flags, resolve: Openat2Resolve.beneath | Openat2Resolve.noMagicLinks)
             return fd >= 0 ? .success(fd) : .failure(refusal(errno, path))
         case .componentWalk:
             return walk(path, flags: flags)

@@ -16,9 +16,9 @@ public final class StaticFileResponder: Sendable {
 
     /// The response for `method` and the raw (percent-encoded) request target `rawPath`.
     /// `header` returns a request header's value by lowercase name, repeated fields joined with ", ".
-    /// `now` is monotonic seconds (see `monotonicSeconds()`), used only to revalidate the cache.
+    /// `now` is monotonic seconds (see `SteadyClock.now()`), used only to revalidate the cache.
     public func respond(method: String, rawPath: String, header: (String) -> String?,
-                        now: Double = monotonicSeconds()) -> StaticFileResponse {
+                        now: Double = SteadyClock.now()) -> StaticFileResponse {
         let isHead = method == "HEAD"
         guard isHead || method == "GET" else {
             return Self.plain(405, "method not allowed\n", isHead: false, extra: [("Allow", "GET, HEAD")])

@@ -35,7 +35,7 @@ public final class UpstreamClient: Sendable {
         }
         var mayReuse = true
         while true {
-            let pooled = mayReuse ? pool.checkout(now: monotonicSeconds()) : nil
+            let pooled = mayReuse ? pool.checkout(now: SteadyClock.now()) : nil
             let connection: UpstreamConnection
             if let pooled {
                 connection = pooled
@@ -48,7 +48,7 @@ public final class UpstreamClient: Sendable {
             let exchange = UpstreamExchange(connection: connection, address: address, configuration: configuration)
             switch exchange.run(writer, method: request.method, onHead: onHead, onBody: onBody) {
             case .completed(let head, let reusable):
-                if reusable { pool.checkin(connection, now: monotonicSeconds()) }
+                if reusable { pool.checkin(connection, now: SteadyClock.now()) }
                 return .completed(head)
             case .failed(let failure, let beforeResponse, let headDelivered):
                 if pooled != nil && beforeResponse && request.isIdempotent {
@@ -66,7 +66,7 @@ public final class UpstreamClient: Sendable {
         } catch UpstreamIOError.timedOut {
             return .failure(UpstreamFailure(
                 kind: .timedOut,
-                message: "upstream timed out: connect to \(address) took longer than \(seconds(configuration.connectTimeout))"))
+                message: "upstream timed out: connect to \(address) took longer than \(UpstreamFailure.describe(seconds: configuration.connectTimeout))"))
         } catch let error as UpstreamIOError {
             return .failure(UpstreamFailure(kind: .unavailable, message: "upstream unavailable: connect to \(address) failed: \(error.reason)"))
         } catch UpstreamConnectFailure.resolve(let reason) {
@@ -75,9 +75,4 @@ public final class UpstreamClient: Sendable {
             return .failure(UpstreamFailure(kind: .unavailable, message: "upstream unavailable: connect to \(address) failed: \(error)"))
         }
     }
-}
-
-/// `5 s`, `0.5 s`.
-func seconds(_ value: Double) -> String {
-    value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
 }

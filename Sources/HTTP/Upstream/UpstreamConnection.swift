@@ -27,7 +27,7 @@ final class UpstreamConnection: @unchecked Sendable {
 
     /// Connects to `address` within `timeout` seconds.
     static func connect(to address: UpstreamAddress, timeout: Double) throws -> UpstreamConnection {
-        let deadline = monotonicSeconds() + timeout
+        let deadline = SteadyClock.now() + timeout
         switch address {
         case .unix(let path):
             var storage = sockaddr_un()
@@ -122,7 +122,7 @@ final class UpstreamConnection: @unchecked Sendable {
 
     private func wait(for events: Int16, until deadline: Double) throws {
         while true {
-            let remaining = deadline - monotonicSeconds()
+            let remaining = deadline - SteadyClock.now()
             guard remaining > 0 else { throw UpstreamIOError.timedOut }
             var entry = pollfd(fd: fd, events: events, revents: 0)
             let ready = poll(&entry, 1, Int32(min(remaining * 1000 + 1, Double(Int32.max))))

@@ -22,7 +22,7 @@ struct UpstreamExchange {
         } catch let error as UpstreamIOError {
             if case .timedOut = error {
                 return .failed(UpstreamFailure(kind: .timedOut, message: "upstream timed out: writing the request to \(address) "
-                    + "stalled for \(seconds(configuration.idleTimeout))"), beforeResponse: false, headDelivered: false)
+                    + "stalled for \(UpstreamFailure.describe(seconds: configuration.idleTimeout))"), beforeResponse: false, headDelivered: false)
             }
             return .failed(unavailable("writing the request to \(address) failed: \(error.reason)"),
                            beforeResponse: true, headDelivered: false)
@@ -35,7 +35,7 @@ struct UpstreamExchange {
     private func write(_ writer: inout UpstreamRequestWriter) throws {
         var buffer: [UInt8] = []
         while let segment = writer.next {
-            let deadline = monotonicSeconds() + configuration.idleTimeout
+            let deadline = SteadyClock.now() + configuration.idleTimeout
             switch segment {
             case .bytes(let bytes):
                 try bytes.withUnsafeBytes { try connection.write($0, until: deadline) }
@@ -56,7 +56,7 @@ struct UpstreamExchange {
     private func read(method: String, onHead: (UpstreamResponseHead) -> Void, onBody: ([UInt8]) -> Bool) -> Result {
         var parser = HTTPResponseHeadParser(requestMethod: method, limits: configuration.responseLimits)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let headDeadline = monotonicSeconds() + configuration.responseHeadTimeout
+        let headDeadline = SteadyClock.now() + configuration.responseHeadTimeout
         var delivered: UpstreamResponseHead?
         func failed(_ failure: UpstreamFailure, retryable: Bool = false) -> Result {
             .failed(failure, beforeResponse: retryable && !parser.receivedAnyByte, headDelivered: delivered != nil)
@@ -64,15 +64,15 @@ struct UpstreamExchange {
         while true {
             let events: [UpstreamResponseEvent]
             do {
-                let deadline = delivered == nil ? headDeadline : monotonicSeconds() + configuration.idleTimeout
+                let deadline = delivered == nil ? headDeadline : SteadyClock.now() + configuration.idleTimeout
                 let count = try buffer.withUnsafeMutableBytes { try connection.read(into: $0, until: deadline) }
                 events = count == 0
                     ? try parser.finish()
                     : try buffer.withUnsafeBytes { try parser.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             } catch UpstreamIOError.timedOut {
                 let what = delivered == nil
-                    ? "no response head from \(address) within \(seconds(configuration.responseHeadTimeout))"
-                    : "the response body from \(address) stalled for \(seconds(configuration.idleTimeout))"
+                    ? "no response head from \(address) within \(UpstreamFailure.describe(seconds: configuration.responseHeadTimeout))"
+                    : "the response body from \(address) stalled for \(UpstreamFailure.describe(seconds: configuration.idleTimeout))"
                 return failed(UpstreamFailure(kind: .timedOut, message: "upstream timed out: " + what))
             } catch let error as UpstreamIOError {
                 return failed(unavailable("reading the response from \(address) failed: \(error.reason)"), retryable: true)

@@ -36,4 +36,9 @@ public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The error response's body: the message and a newline.
     public var body: [UInt8] { Array((message + "\n").utf8) }
+
+    /// `5 s`, `0.5 s`: a timeout as the messages show it.
+    static func describe(seconds value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
 }

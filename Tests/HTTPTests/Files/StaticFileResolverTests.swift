@@ -3,13 +3,13 @@ import XCTest
 @testable import HTTP
 
 final class StaticFileResolverTests: XCTestCase {
-    private var outside: TemporaryTree!
-    private var tree: TemporaryTree!
+    private var outside: StaticTestTree!
+    private var tree: StaticTestTree!
 
     override func setUpWithError() throws {
-        outside = try TemporaryTree()
+        outside = try StaticTestTree()
         try outside.write("secret.txt", "top secret")
-        tree = try TemporaryTree()
+        tree = try StaticTestTree()
         try tree.write("root/app.js", "console.log(1)")
         try tree.write("root/docs/index.html", "<h1>docs</h1>")
         try tree.makeDirectory("root/empty")
@@ -37,40 +37,40 @@ final class StaticFileResolverTests: XCTestCase {
 
     func testMissingFilesAreNotFound() throws {
         for resolver in try resolvers() {
-            XCTAssertEqual(resolver.open(relativePath: "nope.js").failureValue, .notFound)
-            XCTAssertEqual(resolver.open(relativePath: "app.js/x").failureValue, .notFound)
-            XCTAssertEqual(resolver.open(relativePath: "missing/dir/x").failureValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "nope.js").refusalValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "app.js/x").refusalValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "missing/dir/x").refusalValue, .notFound)
         }
     }
 
     func testSymlinksLeavingTheRootAreForbidden() throws {
         for resolver in try resolvers() {
-            XCTAssertEqual(resolver.open(relativePath: "escape.txt").failureValue, .forbidden, "\(resolver.strategy)")
-            XCTAssertEqual(resolver.open(relativePath: "relative-escape.txt").failureValue, .forbidden, "\(resolver.strategy)")
-            XCTAssertNotNil(resolver.open(relativePath: "escape-dir/secret.txt").failureValue, "\(resolver.strategy)")
+            XCTAssertEqual(resolver.open(relativePath: "escape.txt").refusalValue, .forbidden, "\(resolver.strategy)")
+            XCTAssertEqual(resolver.open(relativePath: "relative-escape.txt").refusalValue, .forbidden, "\(resolver.strategy)")
+            XCTAssertNotNil(resolver.open(relativePath: "escape-dir/secret.txt").refusalValue, "\(resolver.strategy)")
         }
     }
 
     func testDotDotIsRefusedEvenIfTheDecoderWereBypassed() throws {
         for resolver in try resolvers() {
-            XCTAssertNotNil(resolver.open(relativePath: "../" + tree.path.split(separator: "/").last! + "/root/app.js").failureValue)
-            XCTAssertNotNil(resolver.open(relativePath: "docs/../../root/app.js").failureValue)
+            XCTAssertNotNil(resolver.open(relativePath: "../" + tree.path.split(separator: "/").last! + "/root/app.js").refusalValue)
+            XCTAssertNotNil(resolver.open(relativePath: "docs/../../root/app.js").refusalValue)
         }
         let beneath = try resolvers()[0]
-        XCTAssertEqual(beneath.open(relativePath: outside.path + "/secret.txt").failureValue, .forbidden, "absolute path")
+        XCTAssertEqual(beneath.open(relativePath: outside.path + "/secret.txt").refusalValue, .forbidden, "absolute path")
     }
 
     func testSymlinkInsideTheRootFollowsOnlyWithOpenat2() throws {
         let all = try resolvers()
         XCTAssertEqual(readRegion(try all[0].open(relativePath: "alias.js").get().file, offset: 0, length: 7), "console")
-        XCTAssertEqual(all[1].open(relativePath: "alias.js").failureValue, .forbidden, "the component walk refuses every symlink")
+        XCTAssertEqual(all[1].open(relativePath: "alias.js").refusalValue, .forbidden, "the component walk refuses every symlink")
     }
 
     func testDirectoriesAreNotFoundWithoutAnIndex() throws {
         for resolver in try resolvers() {
-            XCTAssertEqual(resolver.open(relativePath: "docs").failureValue, .notFound)
-            XCTAssertEqual(resolver.open(relativePath: "docs/").failureValue, .notFound)
-            XCTAssertEqual(resolver.open(relativePath: "").failureValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "docs").refusalValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "docs/").refusalValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "").refusalValue, .notFound)
         }
     }
 
@@ -79,13 +79,13 @@ final class StaticFileResolverTests: XCTestCase {
             let file = try resolver.open(relativePath: "docs/").get()
             XCTAssertEqual(file.relativePath, "docs/index.html")
             XCTAssertEqual(try resolver.open(relativePath: "docs").get().relativePath, "docs/index.html")
-            XCTAssertEqual(resolver.open(relativePath: "empty/").failureValue, .notFound)
+            XCTAssertEqual(resolver.open(relativePath: "empty/").refusalValue, .notFound)
         }
     }
 
     func testSpecialFilesAreForbiddenAndDoNotBlock() throws {
         for resolver in try resolvers() {
-            XCTAssertEqual(resolver.open(relativePath: "pipe").failureValue, .forbidden)
+            XCTAssertEqual(resolver.open(relativePath: "pipe").refusalValue, .forbidden)
         }
     }
 
@@ -99,7 +99,7 @@ final class StaticFileResolverTests: XCTestCase {
 }
 
 extension Result {
-    var failureValue: Failure? {
+    var refusalValue: Failure? {
         if case .failure(let failure) = self { return failure }
         return nil
     }

@@ -3,12 +3,12 @@ import XCTest
 @testable import HTTP
 
 final class StaticFileResponderTests: XCTestCase {
-    private var tree: TemporaryTree!
+    private var tree: StaticTestTree!
     private let mtime: Int64 = 1_700_000_000
     private let body = "0123456789abcdefghij"
 
     override func setUpWithError() throws {
-        tree = try TemporaryTree()
+        tree = try StaticTestTree()
         try tree.write("root/app.js", body, mtime: mtime)
         try tree.write("root/app.js.br", "BR", mtime: mtime + 1)
         try tree.write("root/app.js.gz", "GZIP", mtime: mtime + 1)
@@ -147,7 +147,7 @@ final class StaticFileResponderTests: XCTestCase {
     }
 
     func testSymlinkOutOfTheRootIsForbidden() throws {
-        let outside = try TemporaryTree()
+        let outside = try StaticTestTree()
         try outside.write("passwd", "root:x:0:0")
         tree.symlink("root/passwd", to: outside.path + "/passwd")
         let response = try get("/static/passwd")
@@ -181,7 +181,7 @@ final class StaticFileResponderTests: XCTestCase {
         let cache = FileMetadataCache(revalidateAfter: 0.001, capacity: 32, shardCount: 4)
         for index in 0..<100 { try tree.write("root/many/\(index).txt", "file \(index)") }
         let responder = try responder(cache: cache)
-        let failures = FailureCounter()
+        let failures = ConcurrentFailureCounter()
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
             for round in 0..<400 {
                 let index = (round * 7 + worker) % 100
@@ -198,7 +198,7 @@ final class StaticFileResponderTests: XCTestCase {
 import Dispatch
 import Synchronization
 
-final class FailureCounter: Sendable {
+final class ConcurrentFailureCounter: Sendable {
     private let count = Mutex(0)
     func increment() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }

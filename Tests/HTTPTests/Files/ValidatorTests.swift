@@ -22,7 +22,7 @@ final class ValidatorTests: XCTestCase {
     }
 
     func testEntityTagFormatFollowsNginx() throws {
-        let tree = try TemporaryTree()
+        let tree = try StaticTestTree()
         try tree.write("a.txt", String(repeating: "x", count: 0x1c8), mtime: 0x5f3a_0000)
         let fd = open(tree.path + "/a.txt", O_RDONLY)
         defer { close(fd) }

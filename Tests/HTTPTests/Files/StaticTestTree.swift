@@ -4,7 +4,7 @@ import XCTest
 @testable import HTTP
 
 /// A directory of real files for a test, removed at deinit.
-final class TemporaryTree {
+final class StaticTestTree {
     let path: String
 
     init() throws {

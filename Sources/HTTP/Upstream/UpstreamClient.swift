@@ -25,8 +25,9 @@ public final class UpstreamClient: Sendable {
     /// (de-chunked) body; `onBody` returns false to stop (the client went away).
     public func forward(_ request: UpstreamRequest, onHead: (UpstreamResponseHead) -> Void,
                         onBody: ([UInt8]) -> Bool) -> UpstreamOutcome {
-        let headers = ForwardedHeaders.forRequest(request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
-                                                  trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
+        let headers = ForwardedHeaders.forRequest(
+            request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
+            trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
         let writer: UpstreamRequestWriter
         do {
             writer = try UpstreamRequestWriter(method: request.method, target: request.target, headers: headers, body: request.body)
@@ -64,15 +65,14 @@ public final class UpstreamClient: Sendable {
         do {
             return .success(try UpstreamConnection.connect(to: address, timeout: configuration.connectTimeout))
         } catch UpstreamIOError.timedOut {
-            return .failure(UpstreamFailure(
-                kind: .timedOut,
-                message: "upstream timed out: connect to \(address) took longer than \(UpstreamFailure.describe(seconds: configuration.connectTimeout))"))
+            let limit = UpstreamFailure.describe(seconds: configuration.connectTimeout)
+            return .failure(.timedOut("connect to \(address) took longer than \(limit)"))
         } catch let error as UpstreamIOError {
-            return .failure(UpstreamFailure(kind: .unavailable, message: "upstream unavailable: connect to \(address) failed: \(error.reason)"))
+            return .failure(.unavailable("connect to \(address) failed: \(error.reason)"))
         } catch UpstreamConnectFailure.resolve(let reason) {
-            return .failure(UpstreamFailure(kind: .unavailable, message: "upstream unavailable: cannot resolve \(address): \(reason)"))
+            return .failure(.unavailable("cannot resolve \(address): \(reason)"))
         } catch {
-            return .failure(UpstreamFailure(kind: .unavailable, message: "upstream unavailable: connect to \(address) failed: \(error)"))
+            return .failure(.unavailable("connect to \(address) failed: \(error)"))
         }
     }
 }

@@ -19,15 +19,16 @@ struct UpstreamExchange {
         var writer = request
         do {
             try write(&writer)
+        } catch UpstreamIOError.timedOut {
+            let limit = UpstreamFailure.describe(seconds: configuration.idleTimeout)
+            return .failed(.timedOut("writing the request to \(address) stalled for \(limit)"),
+                           beforeResponse: false, headDelivered: false)
         } catch let error as UpstreamIOError {
-            if case .timedOut = error {
-                return .failed(UpstreamFailure(kind: .timedOut, message: "upstream timed out: writing the request to \(address) "
-                    + "stalled for \(UpstreamFailure.describe(seconds: configuration.idleTimeout))"), beforeResponse: false, headDelivered: false)
-            }
-            return .failed(unavailable("writing the request to \(address) failed: \(error.reason)"),
+            return .failed(.unavailable("writing the request to \(address) failed: \(error.reason)"),
                            beforeResponse: true, headDelivered: false)
         } catch {
-            return .failed(unavailable("writing the request to \(address) failed: \(error)"), beforeResponse: true, headDelivered: false)
+            return .failed(.unavailable("writing the request to \(address) failed: \(error)"),
+                           beforeResponse: true, headDelivered: false)
         }
         return read(method: method, onHead: onHead, onBody: onBody)
     }
@@ -70,21 +71,23 @@ struct UpstreamExchange {
                     ? try parser.finish()
                     : try buffer.withUnsafeBytes { try parser.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             } catch UpstreamIOError.timedOut {
-                let what = delivered == nil
-                    ? "no response head from \(address) within \(UpstreamFailure.describe(seconds: configuration.responseHeadTimeout))"
-                    : "the response body from \(address) stalled for \(UpstreamFailure.describe(seconds: configuration.idleTimeout))"
-                return failed(UpstreamFailure(kind: .timedOut, message: "upstream timed out: " + what))
+                if delivered == nil {
+                    let limit = UpstreamFailure.describe(seconds: configuration.responseHeadTimeout)
+                    return failed(.timedOut("no response head from \(address) within \(limit)"))
+                }
+                let limit = UpstreamFailure.describe(seconds: configuration.idleTimeout)
+                return failed(.timedOut("the response body from \(address) stalled for \(limit)"))
             } catch let error as UpstreamIOError {
-                return failed(unavailable("reading the response from \(address) failed: \(error.reason)"), retryable: true)
+                return failed(.unavailable("reading the response from \(address) failed: \(error.reason)"), retryable: true)
             } catch UpstreamParseError.closedBeforeResponse {
-                return failed(unavailable("\(address) closed the connection before responding"), retryable: true)
+                return failed(.unavailable("\(address) closed the connection before responding"), retryable: true)
             } catch let error as UpstreamParseError {
                 if case .truncated = error {
-                    return failed(unavailable("\(address) \(error)"))
+                    return failed(.unavailable("\(address) \(error)"))
                 }
                 return failed(UpstreamFailure(kind: .invalidResponse, message: "upstream sent an invalid response: \(error)"))
             } catch {
-                return failed(unavailable("reading the response from \(address) failed: \(error)"))
+                return failed(.unavailable("reading the response from \(address) failed: \(error)"))
             }
             for event in events {
                 switch event {
@@ -101,9 +104,5 @@ struct UpstreamExchange {
                 }
             }
         }
-    }
-
-    private func unavailable(_ what: String) -> UpstreamFailure {
-        UpstreamFailure(kind: .unavailable, message: "upstream unavailable: " + what)
     }
 }

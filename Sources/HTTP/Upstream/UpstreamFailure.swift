@@ -37,6 +37,16 @@ public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertib
     /// The error response's body: the message and a newline.
     public var body: [UInt8] { Array((message + "\n").utf8) }
 
+    /// `upstream unavailable: <what>` (502).
+    static func unavailable(_ what: String) -> UpstreamFailure {
+        UpstreamFailure(kind: .unavailable, message: "upstream unavailable: " + what)
+    }
+
+    /// `upstream timed out: <what>` (504).
+    static func timedOut(_ what: String) -> UpstreamFailure {
+        UpstreamFailure(kind: .timedOut, message: "upstream timed out: " + what)
+    }
+
     /// `5 s`, `0.5 s`: a timeout as the messages show it.
     static func describe(seconds value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"

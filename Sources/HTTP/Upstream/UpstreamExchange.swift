@@ -27,8 +27,9 @@ struct UpstreamExchange {
             return .failed(.unavailable("writing the request to \(address) failed: \(error.reason)"),
                            beforeResponse: true, headDelivered: false)
         } catch {
+            // The request body could not be read: sending it again would not help.
             return .failed(.unavailable("writing the request to \(address) failed: \(error)"),
-                           beforeResponse: true, headDelivered: false)
+                           beforeResponse: false, headDelivered: false)
         }
         return read(method: method, onHead: onHead, onBody: onBody)
     }

@@ -32,7 +32,7 @@ final class EventLoop {
         case streamChunk(Connection, [UInt8]?, failed: Bool)
     }
 
-    private let completionMutex = Mutex()
+    private let completionMutex = PThreadMutex()
     private var completions: [Completion] = []
     private var completionsInHand: [Completion] = []
 

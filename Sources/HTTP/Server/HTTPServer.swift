@@ -17,7 +17,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     let openConnections = Atomic<Int>(0)
     let shuttingDown = Atomic<Bool>(false)
-    private let loopsMutex = Mutex()
+    private let loopsMutex = PThreadMutex()
     private var loops: [EventLoop] = []
     private(set) var pool: WorkerPool?
     let seed: UInt64

@@ -1,7 +1,7 @@
 import Glibc
 
 /// A pthread mutex.
-final class Mutex {
+final class PThreadMutex {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init() { pthread_mutex_init(mutex, nil) }
@@ -23,7 +23,7 @@ final class Mutex {
     fileprivate var raw: UnsafeMutablePointer<pthread_mutex_t> { mutex }
 }
 
-/// A pthread condition variable used with a `Mutex`.
+/// A pthread condition variable used with a `PThreadMutex`.
 final class Condition {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
@@ -35,7 +35,7 @@ final class Condition {
     }
 
     /// Waits; the mutex must be held.
-    func wait(_ mutex: Mutex) { pthread_cond_wait(condition, mutex.raw) }
+    func wait(_ mutex: PThreadMutex) { pthread_cond_wait(condition, mutex.raw) }
     func signal() { pthread_cond_signal(condition) }
     func broadcast() { pthread_cond_broadcast(condition) }
 }

@@ -1,6 +1,6 @@
 /// Threads that run jobs that may block (handlers that wait on a database, body streams).
 final class WorkerPool {
-    private let mutex = Mutex()
+    private let mutex = PThreadMutex()
     private let condition = Condition()
     private var jobs: [() -> Void] = []
     private var head = 0

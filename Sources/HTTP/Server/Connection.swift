@@ -287,7 +287,7 @@ final class Connection {
         requestID = (incomingID ?? nil) ?? loop.requestIDs.next()
         let rawQuery = head.rawQuery
         let request = HTTPRequest(method: head.method, path: path, rawQuery: rawQuery.isEmpty ? "" : String(rawQuery),
-                                  version: head.version, headers: head.headers, body: body,
+                                  target: head.target, version: head.version, headers: head.headers, body: body,
                                   remoteAddress: remoteAddress, requestID: requestID)
         let router = loop.server.router
         switch router.match(method: head.method, path: path) {

@@ -46,7 +46,11 @@ public final class UpstreamForwarder: Sendable {
     }
 
     private func response(_ head: UpstreamResponseHead, _ stream: UpstreamResponseBody) -> HTTPResponse {
-        let headers = HTTPHeaders(head.forwardableHeaders)
+        // The engine writes its own Date; two would be a malformed response.
+        var headers = HTTPHeaders()
+        for field in head.forwardableHeaders where !UpstreamForwarder.isDate(field.0) {
+            headers.add(name: field.0, value: field.1)
+        }
         switch head.framing {
         case .contentLength(let length) where length <= Int64(Self.wholeBodyLimit):
             do {
@@ -63,6 +67,10 @@ public final class UpstreamForwarder: Sendable {
         default:
             return HTTPResponse(status: head.status, headers: headers, body: .stream(stream))
         }
+    }
+
+    static func isDate(_ name: String) -> Bool {
+        name.utf8.count == 4 && name.utf8.elementsEqual("date".utf8) { ($0 | 0x20) == $1 }
     }
 
     /// The failure's 502/504 (or 400) with its one-line explanation.

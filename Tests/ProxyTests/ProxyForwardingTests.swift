@@ -20,6 +20,8 @@ final class ProxyForwardingTests: XCTestCase {
         XCTAssertTrue(lines.contains("Host: shop.example"), "\(lines)")
         XCTAssertTrue(lines.contains("X-Custom: kept"), "\(lines)")
         XCTAssertEqual(response.count(of: "Content-Length"), 1, "\(response.headers)")
+        XCTAssertEqual(response.count(of: "Date"), 1, "the upstream's Date is replaced, not doubled: \(response.headers)")
+        XCTAssertEqual(response.count(of: "Connection"), 1, "\(response.headers)")
     }
 
     func testOtherMethodsAreForwardedToo() throws {

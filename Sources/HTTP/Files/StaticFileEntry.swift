@@ -1,3 +1,5 @@
+import Glibc
+
 /// One servable representation of a file: the file itself or a precompressed sibling.
 public struct FileVariant: Sendable {
     public let file: OpenFile
@@ -5,15 +7,19 @@ public struct FileVariant: Sendable {
     public let etag: String
     /// IMF-fixdate of the modification time.
     public let lastModified: String
+    /// The whole file, read when the entry was loaded, if it is small (see `StaticFileRoute.inMemoryFileBytes`):
+    /// head and body then leave in one `send`, where `sendfile` would cost a second call and packet.
+    public let contents: [UInt8]?
     /// The header fields of a 200 for the whole variant, built once when the entry is loaded.
     public let fullHeaders: HTTPHeaders
     /// The header fields of a 304 for the variant (validators and caching, no representation fields).
     public let notModifiedHeaders: HTTPHeaders
 
     init(file: OpenFile, stat: FileStat, etag: String, lastModified: String, contentType: String,
-         coding: ContentCoding?, cacheControl: String, varies: Bool) {
+         coding: ContentCoding?, cacheControl: String, varies: Bool, inMemoryLimit: Int) {
         self.file = file
         self.stat = stat
+        contents = stat.size <= Int64(inMemoryLimit) ? Self.read(file, size: Int(stat.size)) : nil
         self.etag = etag
         self.lastModified = lastModified
         var validators = HTTPHeaders()
@@ -30,6 +36,21 @@ public struct FileVariant: Sendable {
         full.add(name: "Accept-Ranges", value: "bytes")
         fullHeaders = full
     }
+
+    /// All `size` bytes of `file`, or nil if they cannot all be read (it changed meanwhile: `sendfile` then).
+    private static func read(_ file: OpenFile, size: Int) -> [UInt8]? {
+        guard size > 0 else { return [] }
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = pread(file.fd, buffer.baseAddress! + count, size - count, off_t(count))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { complete = false; break }
+                count += n
+            }
+        }
+        return complete ? bytes : nil
+    }
 }
 
 /// Everything the responder needs to answer for one path, without touching the file system.
@@ -45,7 +66,8 @@ public struct StaticFileEntry: Sendable {
 
     /// Opens the file at `relativePath` and, if `withSiblings`, its precompressed siblings.
     public static func load(_ relativePath: String, resolver: StaticFileResolver, withSiblings: Bool,
-                            cachePolicy: CacheControlPolicy) -> Result<StaticFileEntry, StaticFileRefusal> {
+                            cachePolicy: CacheControlPolicy,
+                            inMemoryLimit: Int = StaticFileRoute.defaultInMemoryFileBytes) -> Result<StaticFileEntry, StaticFileRefusal> {
         let resolved: ResolvedFile
         switch resolver.open(relativePath: relativePath) {
         case .success(let file): resolved = file
@@ -65,7 +87,8 @@ public struct StaticFileEntry: Sendable {
         func variant(_ file: ResolvedFile, coding: ContentCoding?) -> FileVariant {
             FileVariant(file: file.file, stat: file.stat, etag: EntityTag.make(for: file.stat, coding: coding?.rawValue),
                         lastModified: HTTPDateFormat.format(secondsSinceEpoch: file.stat.modifiedSeconds),
-                        contentType: contentType, coding: coding, cacheControl: cacheControl, varies: varies)
+                        contentType: contentType, coding: coding, cacheControl: cacheControl, varies: varies,
+                        inMemoryLimit: inMemoryLimit)
         }
         return .success(StaticFileEntry(
             relativePath: resolved.relativePath,

@@ -30,7 +30,7 @@ public final class StaticFileResponder: Sendable {
         }
         let load = {
             StaticFileEntry.load(relativePath, resolver: self.resolver, withSiblings: self.route.servePrecompressed,
-                                 cachePolicy: self.route.cacheControl)
+                                 cachePolicy: self.route.cacheControl, inMemoryLimit: self.route.inMemoryFileBytes)
         }
         let entry: StaticFileEntry
         switch cache?.entry(for: relativePath, now: now, load: load) ?? load() {
@@ -68,8 +68,15 @@ public final class StaticFileResponder: Sendable {
             for field in variant.notModifiedHeaders { headers.add(name: field.name, value: field.value) }
             return StaticFileResponse(status: 416, headers: headers, body: .none)
         case .full:
-            return StaticFileResponse(status: 200, headers: variant.fullHeaders,
-                                      body: isHead ? .none : .file(variant.file, offset: 0, length: size))
+            let body: StaticFileBody
+            if isHead {
+                body = .none
+            } else if let contents = variant.contents {
+                body = .bytes(contents)
+            } else {
+                body = .file(variant.file, offset: 0, length: size)
+            }
+            return StaticFileResponse(status: 200, headers: variant.fullHeaders, body: body)
         case .partial(let offset, let length):
             var headers = HTTPHeaders()
             for field in variant.fullHeaders {

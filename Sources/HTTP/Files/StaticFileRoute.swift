@@ -9,6 +9,10 @@ public struct StaticFileRoute: Sendable {
     public var cacheControl: CacheControlPolicy
     /// Whether `file.br` / `file.gz` siblings are served to clients that accept them.
     public var servePrecompressed: Bool
+    /// Files up to this size are kept in memory by the responder's cache and sent with their head in
+    /// one write; larger ones are sent with `sendfile`. 0 always uses `sendfile`.
+    public var inMemoryFileBytes: Int = StaticFileRoute.defaultInMemoryFileBytes
+    public static let defaultInMemoryFileBytes = 16 * 1024
 
     public init(prefix: String, root: String, indexFile: String? = nil,
                 cacheControl: CacheControlPolicy = CacheControlPolicy(), servePrecompressed: Bool = true) {

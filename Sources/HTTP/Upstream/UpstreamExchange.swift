@@ -85,7 +85,8 @@ final class UpstreamResponseReader {
     let configuration: UpstreamConfiguration
     var parser: HTTPResponseHeadParser
     var events: ArraySlice<UpstreamResponseEvent> = []
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Not zeroed: only what `recv` wrote is ever read.
+    private var buffer = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
 
     init(connection: UpstreamConnection, address: UpstreamAddress, configuration: UpstreamConfiguration,
          parser: HTTPResponseHeadParser) {

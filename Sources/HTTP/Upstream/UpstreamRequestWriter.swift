@@ -20,20 +20,31 @@ public struct UpstreamRequestWriter {
         guard target.hasPrefix("/") || target == "*", !target.utf8.contains(where: { $0 <= 32 || $0 == 127 }) else {
             throw UpstreamRequestError("invalid request target")
         }
-        var text = "\(method) \(target) HTTP/1.1\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        bytes.append(contentsOf: method.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: target.utf8)
+        bytes.append(contentsOf: " HTTP/1.1\r\n".utf8)
         for (name, value) in headers {
             guard !name.isEmpty, name.utf8.allSatisfy(UpstreamText.isTokenByte),
                   !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
                 throw UpstreamRequestError("invalid header field '\(name)'")
             }
-            text += "\(name): \(value)\r\n"
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(0x3A)
+            bytes.append(0x20)
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(0x0D)
+            bytes.append(0x0A)
         }
         let bodyLength = body.length
-        if bodyLength > 0 || ["POST", "PUT", "PATCH"].contains(method) {
-            text += "Content-Length: \(bodyLength)\r\n"
+        if bodyLength > 0 || method == "POST" || method == "PUT" || method == "PATCH" {
+            bytes.append(contentsOf: "Content-Length: \(bodyLength)\r\n".utf8)
         }
-        text += "\r\n"
-        head = Array(text.utf8)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        head = bytes
         switch body {
         case .none: break
         case .bytes(let bytes): head += bytes  // one write for head and a small body

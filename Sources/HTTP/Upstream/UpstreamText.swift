@@ -5,6 +5,11 @@ enum UpstreamText {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
+    /// Whether field name `name` starts with lowercase `prefix`, ignoring ASCII case.
+    static func hasFieldNamePrefix(_ name: String, _ prefix: String) -> Bool {
+        name.utf8.count >= prefix.utf8.count && zip(name.utf8, prefix.utf8).allSatisfy { lower($0) == $1 }
+    }
+
     /// `byte` lowercased if it is an ASCII capital letter.
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte

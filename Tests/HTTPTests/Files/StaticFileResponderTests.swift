@@ -18,11 +18,12 @@ final class StaticFileResponderTests: XCTestCase {
         try tree.write("root/docs/index.html", "<p>docs</p>", mtime: mtime)
     }
 
-    private func responder(cache: FileMetadataCache? = nil, index: String? = nil) throws -> StaticFileResponder {
-        try StaticFileResponder(
-            route: StaticFileRoute(prefix: "/static/", root: tree.path + "/root", indexFile: index,
-                                   cacheControl: CacheControlPolicy(standard: "no-cache")),
-            cache: cache)
+    private func responder(cache: FileMetadataCache? = nil, index: String? = nil,
+                           inMemoryFileBytes: Int = StaticFileRoute.defaultInMemoryFileBytes) throws -> StaticFileResponder {
+        var route = StaticFileRoute(prefix: "/static/", root: tree.path + "/root", indexFile: index,
+                                    cacheControl: CacheControlPolicy(standard: "no-cache"))
+        route.inMemoryFileBytes = inMemoryFileBytes
+        return try StaticFileResponder(route: route, cache: cache)
     }
 
     private func get(_ path: String, _ headers: [String: String] = [:], method: String = "GET",
@@ -157,7 +158,7 @@ final class StaticFileResponderTests: XCTestCase {
 
     func testCacheServesWithoutReopeningUntilRevalidation() throws {
         let cache = FileMetadataCache(revalidateAfter: 1)
-        let responder = try responder(cache: cache)
+        let responder = try responder(cache: cache, inMemoryFileBytes: 0)
         let first = try get("/static/app.js", using: responder, now: 100)
         // Deployments replace files by rename, so the open descriptor keeps the old contents.
         try tree.write("root/app.js.new", "replaced!", mtime: mtime + 100)
@@ -175,6 +176,21 @@ final class StaticFileResponderTests: XCTestCase {
         unlink(tree.path + "/root/app.js")
         XCTAssertEqual(try get("/static/app.js", using: responder, now: 103).status, 404)
         XCTAssertEqual(cache.count, 0, "refusals are not cached and drop the stale entry")
+    }
+
+    func testSmallFilesAreSentFromMemoryAndLargerOnesWithSendfile() throws {
+        try tree.write("root/large.bin", String(repeating: "x", count: 20_000), mtime: mtime)
+        let responder = try responder(cache: FileMetadataCache(), inMemoryFileBytes: 16 * 1024)
+        let small = try get("/static/app.js", using: responder)
+        guard case .bytes(let bytes) = small.body else { return XCTFail("a 20-byte file is not sent from memory: \(small.body)") }
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), body)
+        XCTAssertEqual(small.header("Content-Length"), "20")
+        let large = try get("/static/large.bin", using: responder)
+        guard case .file(_, 0, 20_000) = large.body else { return XCTFail("a 20,000-byte file is not sent with sendfile: \(large.body)") }
+        let partial = try get("/static/app.js", ["range": "bytes=2-5"], using: responder)
+        XCTAssertEqual(partial.status, 206)
+        XCTAssertEqual(bodyText(partial), "2345")
+        XCTAssertEqual(try get("/static/app.js", method: "HEAD", using: responder).header("Content-Length"), "20")
     }
 
     func testCacheIsBoundedAndSafeAcrossThreads() throws {

@@ -101,7 +101,9 @@ final class UpstreamConnection: @unchecked Sendable {
     }
 
     /// Reads what is available (waiting until `deadline` for something); 0 means the upstream closed.
-    func read(into buffer: UnsafeMutableRawBufferPointer, until deadline: Double) throws -> Int {
+    /// `waitFirst` skips the read that would only say "nothing yet" (right after sending a request).
+    func read(into buffer: UnsafeMutableRawBufferPointer, until deadline: Double, waitFirst: Bool = false) throws -> Int {
+        if waitFirst { try wait(for: Int16(POLLIN), until: deadline) }
         while true {
             let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }

@@ -102,7 +102,9 @@ final class UpstreamResponseReader {
             .failure(Failure(failure: failure, retryable: retryable))
         }
         do {
-            let count = try buffer.withUnsafeMutableBytes { try connection.read(into: $0, until: deadline) }
+            let count = try buffer.withUnsafeMutableBytes {
+                try connection.read(into: $0, until: deadline, waitFirst: !parser.receivedAnyByte)
+            }
             let found = count == 0
                 ? try parser.finish()
                 : try buffer.withUnsafeBytes { try parser.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }

@@ -105,7 +105,7 @@ public final class Router {
     /// Finds the route for `method` and the normalised `path`.
     public func match(method: HTTPMethod, path: String) -> RouteMatch {
         let pathSegments = path.split(separator: "/")
-        let trailingSlash = path.count > 1 && path.hasSuffix("/")
+        let trailingSlash = path.utf8.count > 1 && path.utf8.last == 0x2F
         var allowed: [HTTPMethod] = []
         var getMatch: (Route, [String: String])?
         for route in routes {

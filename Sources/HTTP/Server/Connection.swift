@@ -5,7 +5,8 @@ import Glibc
 /// Lives on one event loop; only that loop's thread touches it.
 final class Connection {
     let fd: Int32
-    unowned let loop: EventLoop
+    // The loop owns its connections and outlives them.
+    unowned(unsafe) let loop: EventLoop
     let remoteAddress: String
     var machine = HTTPConnectionStateMachine()
     var parser: HTTPRequestParser

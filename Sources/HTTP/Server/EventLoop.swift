@@ -3,7 +3,8 @@ import Glibc
 
 /// One epoll loop: accepts on the shared listening socket, drives its connections, runs timers.
 final class EventLoop {
-    unowned let server: HTTPServer
+    // The server outlives its loops: run() joins them before returning.
+    unowned(unsafe) let server: HTTPServer
     let index: Int
     let epollFD: Int32
     let wakeFD: Int32

@@ -117,7 +117,10 @@ final class EventLoop {
     // MARK: - Accepting
 
     func acceptConnections() {
-        for _ in 0..<64 {
+        // One connection per wake-up (as nginx without multi_accept): the listening socket stays ready
+        // while more are queued, so the next wake-up, in whichever loop, takes the next one, and
+        // connections spread evenly over the loops.
+        for _ in 0..<1 {
             var address = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &address) { pointer in

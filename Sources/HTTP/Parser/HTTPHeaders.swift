@@ -41,6 +41,10 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible {
 
     /// Appends a field. Bytes that would break the message framing (CR, LF, NUL) become spaces.
     public mutating func add(name: String, value: String) {
+        if storage.isEmpty {
+            storage.reserveCapacity(128)
+            fields.reserveCapacity(4)
+        }
         let nameStart = Int32(storage.count)
         var name = name
         name.withUTF8 { bytes in

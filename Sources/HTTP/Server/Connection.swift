@@ -18,6 +18,8 @@ final class Connection {
     /// The response is written and our side shut down; reading and discarding until EOF.
     var lingering = false
     var inProcess = false
+    /// EPOLLOUT is in this socket's epoll registration.
+    var watchingWritable = false
     var handlerRunning = false
 
     var timerStart: UInt64
@@ -393,7 +395,7 @@ final class Connection {
                 if written < 0 {
                     let code = errno
                     if code == EINTR { continue }
-                    if code == EAGAIN { return }
+                    if code == EAGAIN { return waitForWritable() }
                     _ = machine.socketFailed()
                     return close()
                 }
@@ -410,7 +412,7 @@ final class Connection {
                 if sent < 0 {
                     let code = errno
                     if code == EINTR { continue }
-                    if code == EAGAIN { return }
+                    if code == EAGAIN { return waitForWritable() }
                     _ = machine.socketFailed()
                     return close()
                 }
@@ -429,6 +431,20 @@ final class Connection {
                 return
             }
             return finishResponse()
+        }
+    }
+
+    /// Asks epoll for EPOLLOUT (edge-triggered) from now on; the edge comes when the socket drains.
+    func waitForWritable() {
+        guard !watchingWritable else { return }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.fd = fd
+        if epoll_ctl(loop.epollFD, EPOLL_CTL_MOD, fd, &event) == 0 {
+            watchingWritable = true
+        } else {
+            _ = machine.socketFailed()
+            close()
         }
     }
 

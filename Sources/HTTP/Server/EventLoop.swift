@@ -140,7 +140,9 @@ final class EventLoop {
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             var event = epoll_event()
-            event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+            // EPOLLOUT is added only once a write would block: most responses fit the socket buffer,
+            // and with it registered every ACK would wake the loop for nothing.
+            event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
             event.data.fd = fd
             guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
                 close(fd)

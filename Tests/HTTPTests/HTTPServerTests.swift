@@ -338,4 +338,30 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertNoThrow(try running.connect())
         running.stop()
     }
+
+    func testServesOnAUnixListeningSocket() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/web.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = unixAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        XCTAssertEqual(bound, 0)
+        XCTAssertEqual(listen(fd, 16), 0)
+        defer { close(fd) }
+        let router = Router()
+        router.get("/who") { request in .text(request.remoteAddress) }
+        let server = HTTPServer(listeningSocket: fd, router: router, configuration: RunningServer.fastConfiguration())
+        let thread = JoinableThread(name: "unix-server") {
+            do { try server.run() } catch { XCTFail("\(error)") }
+        }
+        let client = try TestClient(unixPath: path)
+        client.send("GET /who HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.text, "unix")
+        client.close()
+        server.beginShutdown()
+        thread.join()
+    }
 }

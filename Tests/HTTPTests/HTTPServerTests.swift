@@ -251,6 +251,20 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    func testRefusalIsReadableEvenWhenTheClientKeepsSendingItsBody() throws {
+        var configuration = RunningServer.fastConfiguration()
+        configuration.maxBodyBytes = 1000
+        let running = try RunningServer(router: echoRouter(), configuration: configuration)
+        defer { running.stop() }
+        let client = try running.connect()
+        // The server refuses at the head; unread body bytes must not turn its close into a reset
+        // that destroys the 413 before the client reads it.
+        client.send(Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n".utf8) + Array(repeating: 0x61, count: 300_000))
+        let response = client.readResponse()
+        XCTAssertEqual(response?.status, 413)
+        XCTAssertTrue(client.waitForClose())
+    }
+
     func testUnknownPathIs404AndWrongMethodIs405() throws {
         let running = try RunningServer(router: echoRouter())
         defer { running.stop() }

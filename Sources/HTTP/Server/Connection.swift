@@ -123,7 +123,7 @@ final class Connection {
     func input(_ bytes: UnsafeRawBufferPointer) {
         if pending.isEmpty {
             let used = process(bytes)
-            if !closed && used < bytes.count {
+            if !closed && !lingering && used < bytes.count {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[used...]))
             }
         } else {
@@ -137,7 +137,7 @@ final class Connection {
         var local = pending
         pending = []
         let used = local.withUnsafeBytes { process($0) }
-        if !closed && used < local.count {
+        if !closed && !lingering && used < local.count {
             if used > 0 { local.removeSubrange(0..<used) }
             pending = local
         }
@@ -554,7 +554,9 @@ final class Connection {
         lingering = true
         timerStart = loop.now
         pending = []
-        if readable { onReadable() }
+        // Inside process() the shared receive buffer is still being parsed: the read loop that
+        // called it drains the socket once it returns.
+        if readable && !inProcess { onReadable() }
     }
 
     func removeBodyFile() {

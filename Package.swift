@@ -8,6 +8,11 @@ import PackageDescription
 //   Redis       hiredis client, pool, pub/sub, locks
 //   HTTP        the HTTP/1.1 engine
 //   Supervisor  `stockroom run`: the development stand-in for systemd
+//   Schema      the numbered migrations of the database
+//   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   Proxy       stockroom-proxy's routes: static files, upstream forwarding
+//   API         InvenTree's REST API (stockroom-web's routes)
+//   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
 
 let package = Package(
@@ -30,20 +35,27 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis", "CShim", "Daemon"]),
         .target(name: "HTTP", dependencies: ["CShim", "Daemon"]),
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
+        .target(name: "Schema", dependencies: ["Postgres"]),
+        .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
+        .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime"]),
+        .target(name: "API", dependencies: ["HTTP", "Postgres", "Redis", "Daemon"]),
+        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
 
-        .executableTarget(name: "stockroom", dependencies: ["Daemon", "Postgres", "Redis", "Supervisor"]),
-        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom", dependencies: ["Admin"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
+        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
+        .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP", "Postgres", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

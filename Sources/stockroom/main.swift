@@ -1,2 +1,4 @@
-import Daemon
-print("stockroom")
+import Admin
+import Glibc
+
+exit(AdminCommand.main(CommandLine.arguments))

@@ -1,0 +1,42 @@
+import Daemon
+import Glibc
+import Runtime
+
+/// `stockroom COMMAND ...`: the administrator's command.
+public enum AdminCommand {
+    static let commands: [(name: String, summary: String, run: ([String]) throws -> Int32)] = [
+        ("run", "start the whole stack in this terminal, for development (Ctrl-C stops it)", RunCommand.main),
+        ("migrate", "bring the database schema up to this version", MigrateCommand.main),
+        ("version", "print the version", { _ in print("stockroom \(StockroomVersion.current)"); return 0 }),
+    ]
+
+    /// Runs the command named by `arguments[1]`; returns the exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let rest = Array(arguments.dropFirst())
+        guard let name = rest.first, !["-h", "--help", "help"].contains(name) else {
+            print(usage)
+            return rest.isEmpty ? 2 : 0
+        }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            writeError("stockroom: unknown command '\(name)'\n\n\(usage)")
+            return 2
+        }
+        do {
+            return try command.run(Array(rest.dropFirst()))
+        } catch {
+            writeError("stockroom \(name): \(error)")
+            return 1
+        }
+    }
+
+    static var usage: String {
+        let width = commands.map(\.name.count).max() ?? 0
+        let lines = commands.map { "  \($0.name + String(repeating: " ", count: width - $0.name.count))  \($0.summary)" }
+        return "usage: stockroom COMMAND [OPTIONS]\n\ncommands:\n" + lines.joined(separator: "\n")
+    }
+
+    static func writeError(_ text: String) {
+        let line = text.hasSuffix("\n") ? text : text + "\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    }
+}

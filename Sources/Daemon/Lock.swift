@@ -1,0 +1,41 @@
+import Glibc
+
+/// A pthread mutex with a condition variable; the one lock type of this module.
+public final class Lock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+
+    public init() {
+        pthread_mutex_init(&mutex, nil)
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(&condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+
+    /// Wakes every thread in `wait`; call with the lock held.
+    public func broadcast() { pthread_cond_broadcast(&condition) }
+
+    /// Waits for `broadcast` or until the monotonic `deadline` (nanoseconds); call with the lock held.
+    /// Returns false when the deadline passed.
+    public func wait(until deadline: UInt64?) -> Bool {
+        guard let deadline else {
+            pthread_cond_wait(&condition, &mutex)
+            return true
+        }
+        var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        return pthread_cond_timedwait(&condition, &mutex, &time) != ETIMEDOUT
+    }
+}

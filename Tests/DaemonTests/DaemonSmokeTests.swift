@@ -1,6 +1,0 @@
-import XCTest
-@testable import Daemon
-
-final class DaemonSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Redis
-
-final class RedisSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Supervisor
-
-final class SupervisorSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}

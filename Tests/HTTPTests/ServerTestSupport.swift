@@ -94,7 +94,7 @@ final class TestClient {
         }
         guard result == 0 else {
             Glibc.close(fd)
-            throw POSIXError(errno: errno, what: "connect")
+            throw TestSystemError(errno: errno, what: "connect")
         }
     }
 

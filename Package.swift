@@ -9,6 +9,7 @@ import PackageDescription
 //   HTTP        the HTTP/1.1 engine
 //   Supervisor  `stockroom run`: the development stand-in for systemd
 //   Schema      the numbered migrations of the database
+//   Importer    loads an InvenTree export (dumpdata JSON or YAML fixtures) into the schema
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
 //   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
@@ -34,8 +35,9 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CShim", "Daemon"]),
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
         .target(name: "Schema", dependencies: ["Postgres"]),
+        .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
-        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
+        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -11,6 +11,7 @@ import PackageDescription
 //   Schema      the numbered migrations of the database
 //   Importer    loads an InvenTree export (dumpdata JSON or YAML fixtures) into the schema
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   API         InvenTree's REST API (stockroom-web's routes)
 //   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
 
@@ -37,13 +38,14 @@ let package = Package(
         .target(name: "Schema", dependencies: ["Postgres"]),
         .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
+        .target(name: "API", dependencies: ["HTTP", "Postgres", "Redis", "Daemon"]),
         .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
-        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
+        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
         .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -3,8 +3,32 @@ import Foundation
 /// Reads an InvenTree export: a JSON list of records (optionally led by a metadata record), or a
 /// YAML fixture file in Django's fixture layout.
 public enum DumpReader {
-    /// Reads and parses the file at `path` (JSON unless its name ends in .yaml or .yml).
+    /// Reads the file at `path`, or every .json/.yaml/.yml file of the directory at `path` (in name
+    /// order, as one set of records: fixture files refer to each other's records).
     public static func read(path: String) throws -> InvenTreeDump {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ImportError("cannot read \(path): no such file or directory")
+        }
+        guard isDirectory.boolValue else { return try readFile(path: path) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+            .filter { $0.hasSuffix(".json") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        guard !names.isEmpty else { throw ImportError("\(path) holds no .json, .yaml or .yml files") }
+        var combined = InvenTreeDump(records: [])
+        for name in names {
+            let dump = try readFile(path: path + "/" + name)
+            let offset = combined.records.count
+            combined.records += dump.records.map {
+                InvenTreeRecord(model: $0.model, pk: $0.pk, fields: $0.fields, position: offset + $0.position, file: name)
+            }
+            combined.apiVersion = combined.apiVersion ?? dump.apiVersion
+            combined.sourceVersion = combined.sourceVersion ?? dump.sourceVersion
+        }
+        return combined
+    }
+
+    /// Reads and parses one file (JSON unless its name ends in .yaml or .yml).
+    static func readFile(path: String) throws -> InvenTreeDump {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError("cannot read \(path): no such file or not readable")
         }

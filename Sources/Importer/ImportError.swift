@@ -8,6 +8,7 @@ public struct ImportError: Error, CustomStringConvertible {
     /// An error about one field of one record.
     static func record(_ record: InvenTreeRecord, field: String?, _ problem: String) -> ImportError {
         let place = field.map { " field '\($0)'" } ?? ""
-        return ImportError("record \(record.position + 1) (\(record.model) pk \(record.pkDescription))\(place): \(problem)")
+        let origin = record.file.map { " in \($0)" } ?? ""
+        return ImportError("record \(record.position + 1)\(origin) (\(record.model) pk \(record.pkDescription))\(place): \(problem)")
     }
 }

@@ -46,7 +46,20 @@ public struct ImportReport {
         let ignored = droppedFields.filter { $0.reason != nil }
         if !ignored.isEmpty {
             lines.append("fields not stored on purpose:")
-            for entry in ignored { lines.append("  \(entry.model).\(entry.field) in \(entry.count) records (\(entry.reason ?? ""))") }
+            // fields of one model dropped for the same reason share a line
+            var groups: [(key: String, fields: [String], count: Int, reason: String)] = []
+            for entry in ignored {
+                let key = entry.model + "\u{0}" + (entry.reason ?? "")
+                if let index = groups.firstIndex(where: { $0.key == key }) {
+                    groups[index].fields.append(entry.field)
+                } else {
+                    groups.append((key, [entry.field], entry.count, entry.reason ?? ""))
+                }
+            }
+            for group in groups {
+                let model = String(group.key.prefix { $0 != "\u{0}" })
+                lines.append("  \(model): \(group.fields.joined(separator: ", ")) in \(group.count) records (\(group.reason))")
+            }
         }
         if !upgrades.isEmpty {
             lines.append("upgraded to InvenTree API 530:")

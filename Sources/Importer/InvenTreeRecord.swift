@@ -9,16 +9,19 @@ public struct InvenTreeRecord {
     /// The primary key, when the record has an integer one.
     public let pk: Int?
     public let fields: [String: Any]
-    /// Index of the record in its file (0-based), for error messages.
+    /// Index of the record in the import (0-based), for error messages.
     public let position: Int
+    /// The file the record came from, when several files are imported together.
+    public let file: String?
 
     var pkDescription: String { pk.map(String.init) ?? "none" }
 
-    public init(model: String, pk: Int?, fields: [String: Any], position: Int) {
+    public init(model: String, pk: Int?, fields: [String: Any], position: Int, file: String? = nil) {
         self.model = model.lowercased()
         self.pk = pk
         self.fields = fields
         self.position = position
+        self.file = file
     }
 }
 

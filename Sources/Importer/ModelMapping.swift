@@ -63,10 +63,14 @@ extension Dictionary where Key == String, Value == FieldMapping {
 /// Fields every InvenTree model with barcodes, notes and metadata has.
 let barcodeNotesMetadata = same("barcode_data", "barcode_hash", "notes", "metadata")
 
-/// MPTT bookkeeping that InvenTree stores on tree models; Stockroom keeps its own tree path.
-let mpttFields: [String: FieldMapping] = [
-    "lft": .ignored("MPTT bookkeeping; Stockroom computes tree_path"),
-    "rght": .ignored("MPTT bookkeeping; Stockroom computes tree_path"),
-    "tree_id": .ignored("MPTT bookkeeping; Stockroom computes tree_path"),
-    "level": .ignored("MPTT bookkeeping; Stockroom computes level from tree_path"),
-]
+/// MPTT bookkeeping that InvenTree stores on the trees of categories and locations; Stockroom
+/// keeps its own tree path.
+let mpttFields: [String: FieldMapping] = mptt("Stockroom computes tree_path and level")
+
+/// MPTT bookkeeping of InvenTree's other trees (variants, split stock, child builds), which
+/// Stockroom follows through their parent keys.
+let mpttFieldsByParentKey: [String: FieldMapping] = mptt("the tree is given by the parent key")
+
+private func mptt(_ reason: String) -> [String: FieldMapping] {
+    Dictionary(uniqueKeysWithValues: ["lft", "rght", "tree_id", "level"].map { ($0, .ignored("MPTT bookkeeping; " + reason)) })
+}

@@ -3,7 +3,7 @@ enum BuildMappings {
     static let all: [ModelMapping] = [
         ModelMapping("build.build", table: "build_build", same(
             "reference", "reference_int", "title", "external", "quantity", "completed", "status", "status_custom_key", "batch",
-            "creation_date", "start_date", "target_date", "completion_date", "link", "priority") + barcodeNotesMetadata + mpttFields + [
+            "creation_date", "start_date", "target_date", "completion_date", "link", "priority") + barcodeNotesMetadata + mpttFieldsByParentKey + [
             "parent": .reference("parent_id", table: "build_build"),
             "part": .reference("part_id", table: "part_part"),
             "sales_order": .reference("sales_order_id", table: "order_salesorder"),

@@ -13,7 +13,7 @@ enum PartMappings {
             "name", "description", "keywords", "revision", "is_template", "link", "default_expiry", "minimum_stock",
             "maximum_stock", "units", "active", "assembly", "component", "purchaseable", "salable", "trackable", "testable",
             "virtual", "locked", "consumable", "bom_validated", "bom_checksum", "bom_checked_date", "creation_date",
-            "last_stocktake", "base_cost", "multiple") + barcodeNotesMetadata + mpttFields + [
+            "last_stocktake", "base_cost", "multiple") + barcodeNotesMetadata + mpttFieldsByParentKey + [
             // column names are lowercase in Stockroom
             "IPN": .column("ipn"),
             "image": .file("image"),

@@ -12,7 +12,7 @@ enum StockMappings {
         ModelMapping("stock.stockitem", table: "stock_stockitem", same(
             "serial", "serial_int", "batch", "quantity", "status", "status_custom_key", "is_building", "expiry_date",
             "stocktake_date", "review_needed", "delete_on_deplete", "purchase_price", "purchase_price_currency", "packaging",
-            "link", "creation_date", "updated") + barcodeNotesMetadata + mpttFields + [
+            "link", "creation_date", "updated") + barcodeNotesMetadata + mpttFieldsByParentKey + [
             "part": .reference("part_id", table: "part_part"),
             "parent": .reference("parent_id", table: "stock_stockitem"),
             "supplier_part": .reference("supplier_part_id", table: "company_supplierpart"),

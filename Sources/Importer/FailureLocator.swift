@@ -33,7 +33,8 @@ enum FailureLocator {
         guard let mapping = ModelMappings.byModel[model] else { return column }
         for (field, fieldMapping) in mapping.fields.sorted(by: { $0.key < $1.key }) {
             switch fieldMapping {
-            case .column(let name), .reference(let name, _), .user(let name), .group(let name), .contentType(let name), .file(let name):
+            case .column(let name), .reference(let name, _), .user(let name), .group(let name), .contentType(let name),
+                 .file(let name), .upgradeInput(let name):
                 if name == column { return field }
             default: continue
             }

@@ -101,6 +101,8 @@ struct ImportPlan {
                 }
             case .ownerKey:
                 continue
+            case .upgradeInput(let name):
+                values[name] = value
             case .ignored(let reason):
                 droppedFields[record.model, default: [:]][field, default: (0, reason)].count += 1
             }

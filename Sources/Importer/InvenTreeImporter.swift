@@ -83,6 +83,7 @@ public enum InvenTreeImporter {
                 try TableWriter.moveSequences(ModelMappings.tables, connection: connection)
                 report.tableCounts = try countRows(connection)
                 try media.copy(plan.media)
+                try recordAttachmentSizes(media.sizes, connection: connection)
             }
         } catch {
             media.undo()
@@ -92,6 +93,17 @@ public enum InvenTreeImporter {
         report.mediaMissing = media.missing
         report.totalSeconds = now() - started
         return report
+    }
+
+    /// Older exports do not record attachment sizes (API 530 does): take them from the copied files.
+    static func recordAttachmentSizes(_ sizes: [String: Int], connection: PostgresConnection) throws {
+        guard !sizes.isEmpty else { return }
+        let payload = try JSONSerialization.data(withJSONObject: sizes.map { ["path": $0.key, "size": $0.value] }, options: [])
+        try connection.execute("""
+            UPDATE common_attachment SET file_size = copied.size
+            FROM jsonb_to_recordset($1::jsonb) AS copied (path text, size integer)
+            WHERE common_attachment.attachment = copied.path AND common_attachment.file_size = 0
+            """, [String(decoding: payload, as: UTF8.self)])
     }
 
     /// Every table an import fills, and the sessions that belong to its users.

@@ -7,6 +7,8 @@ struct MediaCopier {
     let source: String?
     let root: String
     private(set) var copied: [String] = []
+    /// The size in bytes of each copied file.
+    private(set) var sizes: [String: Int] = [:]
     private(set) var missing: [String] = []
     /// Files that did not exist before this import (removed again by `undo`).
     private var created: [String] = []
@@ -54,6 +56,7 @@ struct MediaCopier {
             }
             if !existed { created.append(to) }
             copied.append(reference.path)
+            sizes[reference.path] = data.count
         }
     }
 

@@ -17,6 +17,9 @@ public enum FieldMapping {
     /// `owner_type` / `owner_id` of an owner (a content type and a key), stored as the owner's
     /// user_id or group_id.
     case ownerKey
+    /// A field InvenTree has since removed, kept under this name only for an upgrade step that
+    /// turns it into the fields that replaced it (see Upgrades).
+    case upgradeInput(String)
     /// Not stored, for the reason given (it is listed in the import summary).
     case ignored(String)
 }
@@ -58,6 +61,11 @@ extension Dictionary where Key == String, Value == FieldMapping {
     static func + (lhs: Self, rhs: Self) -> Self {
         lhs.merging(rhs) { first, _ in first }
     }
+}
+
+/// The reason given for fields that InvenTree itself has removed since.
+func removedByInvenTree(_ detail: String) -> FieldMapping {
+    .ignored("removed by InvenTree's own migrations before API 530; " + detail)
 }
 
 /// Fields every InvenTree model with barcodes, notes and metadata has.

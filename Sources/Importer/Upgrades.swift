@@ -17,6 +17,9 @@ enum Upgrades {
         var notes: [String] = []
         if let note = upgradeRuleSets(&plan) { notes.append(note) }
         if let note = fillTrackingParts(&plan) { notes.append(note) }
+        if let note = fillStockCreationDates(&plan) { notes.append(note) }
+        if let note = upgradeBomQuantities(&plan) { notes.append(note) }
+        if let note = fillTestableParts(&plan) { notes.append(note) }
         return notes
     }
 
@@ -77,5 +80,88 @@ enum Upgrades {
         guard filled > 0 else { return nil }
         plan.rows["stock_stockitemtracking"] = rows
         return "stock.stockitemtracking: part filled in from the stock item for \(filled) entries"
+    }
+
+    /// API 530 records when each stock item was created. InvenTree's migration (stock 0121) took
+    /// the date of the item's "created" tracking entry (type 1), else the earliest of `updated`,
+    /// the stocktake date and the item's tracking entries.
+    static func fillStockCreationDates(_ plan: inout ImportPlan) -> String? {
+        guard var items = plan.rows["stock_stockitem"], items.contains(where: { $0.values["creation_date"] == nil }) else { return nil }
+        var created: [Int: (Date, String)] = [:]
+        var earliest: [Int: (Date, String)] = [:]
+        for row in plan.rows["stock_stockitemtracking"] ?? [] {
+            guard let item = row.values["item_id"] as? Int, let text = row.values["date"] as? String, let date = Timestamp.parse(text) else { continue }
+            if earliest[item].map({ date < $0.0 }) ?? true { earliest[item] = (date, text) }
+            if DumpReader.integer(row.values["tracking_type"]) == 1, created[item].map({ date < $0.0 }) ?? true { created[item] = (date, text) }
+        }
+        var filled = 0
+        for index in items.indices where items[index].values["creation_date"] == nil {
+            guard let id = items[index].values["id"] as? Int else { continue }
+            var choice = created[id]
+            if choice == nil {
+                let candidates = [earliest[id]] + ["updated", "stocktake_date"].map { key -> (Date, String)? in
+                    guard let text = items[index].values[key] as? String, let date = Timestamp.parse(text) else { return nil }
+                    return (date, text)
+                }
+                choice = candidates.compactMap { $0 }.min { $0.0 < $1.0 }
+            }
+            if let choice {
+                items[index].values["creation_date"] = Timestamp.format(choice.0)
+                filled += 1
+            }
+        }
+        plan.rows["stock_stockitem"] = items
+        return filled == 0 ? nil : "stock.stockitem: creation date filled in for \(filled) items from their tracking history"
+    }
+
+    /// API 530 keeps the quantity as typed (`raw_amount`) and replaced the text `overage` by
+    /// `attrition` (a percentage, from "N%") or `setup_quantity` (from a plain number).
+    static func upgradeBomQuantities(_ plan: inout ImportPlan) -> String? {
+        guard var rows = plan.rows["part_bomitem"] else { return nil }
+        var amounts = 0
+        var overages = 0
+        for index in rows.indices {
+            if rows[index].values["raw_amount"] == nil, let quantity = rows[index].values["quantity"] {
+                rows[index].values["raw_amount"] = normalizedDecimal("\(quantity)")
+                amounts += 1
+            }
+            guard let overage = rows[index].values.removeValue(forKey: "overage") as? String else { continue }
+            let text = overage.trimmingCharacters(in: .whitespaces)
+            if text.hasSuffix("%"), let percent = Double(text.dropLast().trimmingCharacters(in: .whitespaces)), percent > 0 {
+                rows[index].values["attrition"] = normalizedDecimal(String(percent))
+                overages += 1
+            } else if let amount = Double(text), amount > 0 {
+                rows[index].values["setup_quantity"] = normalizedDecimal(String(amount))
+                overages += 1
+            }
+        }
+        plan.rows["part_bomitem"] = rows
+        guard amounts > 0 || overages > 0 else { return nil }
+        return "part.bomitem: raw_amount filled in for \(amounts) items" + (overages > 0 ? ", \(overages) overages turned into attrition or setup quantity" : "")
+    }
+
+    /// "3.00000" -> "3", "0.25000" -> "0.25", as Python's Decimal.normalize() prints them.
+    static func normalizedDecimal(_ text: String) -> String {
+        guard text.contains("."), !text.contains("e"), !text.contains("E") else { return text }
+        var result = text
+        while result.hasSuffix("0") { result.removeLast() }
+        if result.hasSuffix(".") { result.removeLast() }
+        return result
+    }
+
+    /// API 530 has a `testable` flag; InvenTree's migration set it on trackable parts and on
+    /// parts with test templates.
+    static func fillTestableParts(_ plan: inout ImportPlan) -> String? {
+        guard var parts = plan.rows["part_part"], parts.contains(where: { $0.values["testable"] == nil }) else { return nil }
+        let withTemplates = Set((plan.rows["part_parttesttemplate"] ?? []).compactMap { $0.values["part_id"] as? Int })
+        var set = 0
+        for index in parts.indices where parts[index].values["testable"] == nil {
+            let trackable = parts[index].values["trackable"] as? Bool ?? false
+            let hasTemplates = (parts[index].values["id"] as? Int).map(withTemplates.contains) ?? false
+            parts[index].values["testable"] = trackable || hasTemplates
+            if trackable || hasTemplates { set += 1 }
+        }
+        plan.rows["part_part"] = parts
+        return set == 0 ? nil : "part.part: testable set on \(set) trackable parts or parts with test templates"
     }
 }

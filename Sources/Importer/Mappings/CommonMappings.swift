@@ -12,8 +12,9 @@ enum CommonMappings {
             "selectionlist": .ignored("selection lists are not stored yet; the template keeps its choices"),
             "unique": .ignored("uniqueness rule for parameter values, not enforced by Stockroom yet"),
         ]),
-        // InvenTree before API 300: parameter templates belonged to parts only
-        ModelMapping("part.partparametertemplate", table: "common_parametertemplate", constants: ["model_type": "part"], same(
+        // InvenTree before API 300: parameter templates of parts; InvenTree's migration made them
+        // templates for any kind of record (model_type NULL)
+        ModelMapping("part.partparametertemplate", table: "common_parametertemplate", same(
             "name", "units", "description", "checkbox", "choices", "metadata")),
         ModelMapping("common.parameter", table: "common_parameter", same("model_id", "data", "data_numeric", "note", "updated", "metadata") + [
             "model_type": .contentType("model_type"),

@@ -13,7 +13,7 @@ enum PartMappings {
             "name", "description", "keywords", "revision", "is_template", "link", "default_expiry", "minimum_stock",
             "maximum_stock", "units", "active", "assembly", "component", "purchaseable", "salable", "trackable", "testable",
             "virtual", "locked", "consumable", "bom_validated", "bom_checksum", "bom_checked_date", "creation_date",
-            "last_stocktake", "base_cost", "multiple") + barcodeNotesMetadata + mpttFieldsByParentKey + [
+            "base_cost", "multiple") + barcodeNotesMetadata + mpttFieldsByParentKey + [
             // column names are lowercase in Stockroom
             "IPN": .column("ipn"),
             "image": .file("image"),
@@ -25,6 +25,7 @@ enum PartMappings {
             "bom_checked_by": .user("bom_checked_by_id"),
             "creation_user": .user("creation_user_id"),
             "responsible_owner": .reference("responsible_owner_id", table: "users_owner"),
+            "last_stocktake": removedByInvenTree("the latest stocktake is in part_partstocktake"),
         ]),
         ModelMapping("part.partcategoryparametertemplate", table: "part_partcategoryparametertemplate", same("default_value") + [
             "category": .reference("category_id", table: "part_partcategory"),
@@ -38,10 +39,12 @@ enum PartMappings {
             "part": .reference("part_id", table: "part_part"),
         ]),
         ModelMapping("part.bomitem", table: "part_bomitem", same(
-            "quantity", "raw_amount", "setup_quantity", "attrition", "rounding_multiple", "overage", "optional", "consumable",
+            "quantity", "raw_amount", "setup_quantity", "attrition", "rounding_multiple", "optional", "consumable",
             "reference", "note", "checksum", "validated", "inherited", "allow_variants", "metadata") + [
             "part": .reference("part_id", table: "part_part"),
             "sub_part": .reference("sub_part_id", table: "part_part"),
+            // before API 300 the extra quantity was text ("10%" or "2"); now attrition or setup_quantity
+            "overage": .upgradeInput("overage"),
         ]),
         ModelMapping("part.bomitemsubstitute", table: "part_bomitemsubstitute", same("metadata") + [
             "bom_item": .reference("bom_item_id", table: "part_bomitem"),
@@ -58,9 +61,10 @@ enum PartMappings {
             "part": .reference("part_id", table: "part_part"),
         ]),
         ModelMapping("part.partstocktake", table: "part_partstocktake", same(
-            "item_count", "quantity", "date", "note", "cost_min", "cost_min_currency", "cost_max", "cost_max_currency") + [
+            "item_count", "quantity", "date", "cost_min", "cost_min_currency", "cost_max", "cost_max_currency") + [
             "part": .reference("part_id", table: "part_part"),
-            "user": .user("user_id"),
+            "note": removedByInvenTree("stocktake entries no longer carry a note"),
+            "user": removedByInvenTree("stocktake entries no longer record the user"),
             "report": .ignored("stocktake report files are not kept"),
         ]),
         ModelMapping("part.partstar", table: "part_partstar", [

@@ -11,7 +11,7 @@ enum StockMappings {
         ]),
         ModelMapping("stock.stockitem", table: "stock_stockitem", same(
             "serial", "serial_int", "batch", "quantity", "status", "status_custom_key", "is_building", "expiry_date",
-            "stocktake_date", "review_needed", "delete_on_deplete", "purchase_price", "purchase_price_currency", "packaging",
+            "stocktake_date", "delete_on_deplete", "purchase_price", "purchase_price_currency", "packaging",
             "link", "creation_date", "updated") + barcodeNotesMetadata + mpttFieldsByParentKey + [
             "part": .reference("part_id", table: "part_part"),
             "parent": .reference("parent_id", table: "stock_stockitem"),
@@ -24,6 +24,7 @@ enum StockMappings {
             "purchase_order": .reference("purchase_order_id", table: "order_purchaseorder"),
             "sales_order": .reference("sales_order_id", table: "order_salesorder"),
             "stocktake_user": .user("stocktake_user_id"),
+            "review_needed": removedByInvenTree("API 530 has no review flag"),
             "owner": .reference("owner_id", table: "users_owner"),
         ]),
         ModelMapping("stock.stockitemtracking", table: "stock_stockitemtracking", same("tracking_type", "date", "notes", "deltas", "metadata") + [

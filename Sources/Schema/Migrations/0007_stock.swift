@@ -29,7 +29,6 @@ enum Migration0007Stock {
             expiry_date date,
             stocktake_date date,
             stocktake_user_id integer REFERENCES auth_user (id) ON DELETE SET NULL DEFERRABLE,
-            review_needed boolean NOT NULL DEFAULT false,
             delete_on_deplete boolean NOT NULL DEFAULT true,
             purchase_price numeric(19, 6) CHECK (purchase_price >= 0),
             purchase_price_currency varchar(3) NOT NULL DEFAULT '',

@@ -4,6 +4,7 @@ import Postgres
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration0001DaemonInstances.migration,
+        Migration0002Users.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

@@ -11,6 +11,7 @@ import PackageDescription
 //   Schema      the numbered migrations of the database
 //   Auth        passwords, tokens, sessions, CSRF, login rate limits, InvenTree's roles
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   API         InvenTree's REST API (stockroom-web's routes)
 //   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
 
@@ -38,13 +39,14 @@ let package = Package(
         .target(name: "Schema", dependencies: ["Postgres"]),
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
+        .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
         .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
-        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
+        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
         .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -22,7 +22,7 @@ run: release
 
 test: deps release
 	$(SWIFT) build --build-tests
-	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services $(SWIFT) test --skip-build
+	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services scripts/run-tests
 
 bench: release
 	scripts/with-services bench/run

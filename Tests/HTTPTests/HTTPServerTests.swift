@@ -269,7 +269,7 @@ final class HTTPServerTests: XCTestCase {
 
     func testAccessLogRecordsRequestsWithRequestIDs() throws {
         let running = try RunningServer(router: echoRouter())
-        let mutex = Mutex()
+        let mutex = PThreadMutex()
         var records: [AccessLogRecord] = []
         var alive = Set<Int>()
         running.server.onAccessLog = { record in mutex.withLock { records.append(record) } }

@@ -10,12 +10,12 @@ final class RunningServer {
     let port: UInt16
     private var thread: JoinableThread?
     private var finished = false
-    private let finishedMutex = Mutex()
+    private let finishedMutex = PThreadMutex()
 
     init(router: Router, configuration: HTTPServerConfiguration = RunningServer.fastConfiguration(),
          prepareSocket: (Int32) -> Void = { _ in }) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(errno: errno, what: "socket") }
+        guard fd >= 0 else { throw TestSystemError(errno: errno, what: "socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         prepareSocket(fd)
@@ -26,7 +26,7 @@ final class RunningServer {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(fd, 128) == 0 else { throw POSIXError(errno: errno, what: "bind/listen") }
+        guard bound == 0, listen(fd, 128) == 0 else { throw TestSystemError(errno: errno, what: "bind/listen") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -86,7 +86,7 @@ final class TestClient {
         }
         guard result == 0 else {
             Glibc.close(fd)
-            throw POSIXError(errno: errno, what: "connect")
+            throw TestSystemError(errno: errno, what: "connect")
         }
     }
 

@@ -8,7 +8,7 @@ final class TemporaryDirectory {
     init() throws {
         var template = Array("/tmp/stockroom-http-test-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw POSIXError(errno: errno, what: "mkdtemp")
+            throw TestSystemError(errno: errno, what: "mkdtemp")
         }
         path = String(cString: template)
     }
@@ -31,7 +31,7 @@ final class TemporaryDirectory {
     }
 }
 
-struct POSIXError: Error, CustomStringConvertible {
+struct TestSystemError: Error, CustomStringConvertible {
     let errno: Int32
     let what: String
     var description: String { "\(what) failed: \(String(cString: strerror(errno)))" }

@@ -5,6 +5,10 @@ public struct Permissions: Equatable, Sendable {
     public struct Denied: Error, Equatable, CustomStringConvertible {
         public let role: RuleSet?
         public let permission: Permission
+        public init(role: RuleSet?, permission: Permission) {
+            self.role = role
+            self.permission = permission
+        }
         public var description: String {
             "permission denied: \(permission.rawValue) on \(role?.rawValue ?? "this resource")"
         }

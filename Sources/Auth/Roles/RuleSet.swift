@@ -98,3 +98,22 @@ public enum Permission: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension RuleSet {
+    /// InvenTree's display label of the role (RULESET_CHOICES).
+    public var label: String {
+        switch self {
+        case .admin: return "Admin"
+        case .partCategory: return "Part Categories"
+        case .part: return "Parts"
+        case .bom: return "Bills of Material"
+        case .stockLocation: return "Stock Locations"
+        case .stock: return "Stock Items"
+        case .build: return "Build Orders"
+        case .purchaseOrder: return "Purchase Orders"
+        case .salesOrder: return "Sales Orders"
+        case .returnOrder: return "Return Orders"
+        case .transferOrder: return "Transfer Orders"
+        }
+    }
+}

@@ -2,9 +2,9 @@ import HTTP
 
 /// The routes of `stockroom-web`: InvenTree's REST API under `/api/`, the web interface elsewhere.
 public enum APIRoutes {
-    /// Every endpoint, then InvenTree's 404 for any other path under `/api/`.
+    /// Every endpoint, DRF's 405 for the methods they lack, then InvenTree's 404 for any other path under `/api/`.
     public static func router(context: APIContext) -> Router {
-        let router = Router()
+        let router = APIRouter(context: context)
         ServerInfoEndpoint.register(router, context)
         SessionEndpoints.register(router, context)
         RolesEndpoint.register(router, context)
@@ -13,10 +13,7 @@ public enum APIRoutes {
         OwnerEndpoints.register(router, context)
         // Last among the user routes: `/api/user/:pk/` would otherwise take `me`, `roles`, ...
         UserEndpoints.register(router, context)
-        for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] {
-            router.add(method, "/api/*rest", mode: .inline) { notFound($0) }
-        }
-        return router
+        return router.finish()
     }
 
     /// InvenTree's answer for a path under /api/ that names no endpoint (`url` is the absolute URL, as Django builds it).

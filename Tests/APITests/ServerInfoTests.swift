@@ -55,4 +55,14 @@ final class ServerInfoTests: APITestCase {
         XCTAssertEqual(try json(wrong)["detail"], .string("Invalid username/password."))
         XCTAssertEqual(send(.GET, "/api/user/me/", headers: [("Authorization", "Token inv-0000")]).status, 401)
     }
+
+    func testMethodsAnEndpointLacksGetDRFs405AfterAuthentication() throws {
+        XCTAssertEqual(send(.POST, "/api/user/me/").status, 401)
+        let refused = send(.PUT, "/api/user/roles/", headers: [basic("reader", "readonly")])
+        XCTAssertEqual(refused.status, 405)
+        XCTAssertEqual(try json(refused), .object([("detail", .string("Method \"PUT\" not allowed."))]))
+        XCTAssertEqual(refused.headers["Allow"], "GET, HEAD")
+        XCTAssertEqual(send(.DELETE, "/api/").status, 405)
+        XCTAssertEqual(send(.HEAD, "/api/").status, 200)
+    }
 }

@@ -9,10 +9,10 @@ enum SessionEndpoints {
     static let login = "/api/auth/v1/auth/login"
     static let session = "/api/auth/v1/auth/session"
 
-    static func register(_ router: Router, _ context: APIContext) {
-        router.post(login) { request in respond(context, request) { try signIn(context, request, $0) } }
-        router.get(session) { request in respond(context, request) { try current(context, request, $0) } }
-        router.delete(session) { request in respond(context, request) { try signOut(context, request, $0) } }
+    static func register(_ router: APIRouter, _ context: APIContext) {
+        router.raw(.POST, login, .anyone) { request in respond(context, request) { try signIn(context, request, $0) } }
+        router.raw(.GET, session, .anyone) { request in respond(context, request) { try current(context, request, $0) } }
+        router.raw(.DELETE, session, .anyone) { request in respond(context, request) { try signOut(context, request, $0) } }
     }
 
     /// allauth's answers are `{"status": ...}` documents; errors in them, not in DRF's `detail`.

@@ -9,10 +9,10 @@ enum ServerInfoEndpoint {
     static let settingKeys = ["INVENTREE_INSTANCE", "INVENTREE_INSTANCE_ID", "INVENTREE_ANNOUNCE_ID",
                               "LOGIN_ENABLE_PWD_FORGOT", "LOGIN_ENABLE_REG", "LOGIN_ENABLE_SSO", "LOGIN_ENABLE_SSO_REG"]
 
-    static func register(_ router: Router, _ context: APIContext) {
-        router.get("/api/", Endpoint.handler(context, .anyone) { call in
+    static func register(_ router: APIRouter, _ context: APIContext) {
+        router.get("/api/", .anyone) { call in
             JSONResponse.make(try info(context, isStaff: call.identity?.user.isStaff ?? false))
-        })
+        }
     }
 
     static func info(_ context: APIContext, isStaff: Bool) throws -> JSONValue {

@@ -20,8 +20,8 @@ enum GroupEndpoints {
         }
     }
 
-    static func register(_ router: Router, _ context: APIContext) {
-        router.get("/api/user/group/", Endpoint.handler(context, .authenticated) { call in
+    static func register(_ router: APIRouter, _ context: APIContext) {
+        router.get("/api/user/group/", .authenticated) { call in
             var query = ListQuery(defaultOrder: "g.id")
             query.search(call.request.query("search"), columns: ["g.name"])
             query.ordering(call.request.query("ordering"), allowed: ["name": "g.name"])
@@ -29,15 +29,15 @@ enum GroupEndpoints {
                 try load($0, where: query.whereClause, query.parameters, orderBy: query.order, Options(call.request))
             }
             return call.list(all: groups)
-        })
-        let detail = Endpoint.handler(context, .authenticated) { call in
+        }
+        let detail: (APICall) throws -> HTTPResponse = { call in
             guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
             let groups = try context.pool.withConnection { try load($0, where: "g.id = $1", [pk], orderBy: "g.id", Options(call.request)) }
             guard let group = groups.first else { throw APIError.notFound("Group") }
             return JSONResponse.make(group)
         }
-        router.get("/api/user/group/:pk/", detail)
-        router.get("/api/user/group/:pk", detail)
+        router.get("/api/user/group/:pk/", .authenticated, detail)
+        router.get("/api/user/group/:pk", .authenticated, detail)
     }
 
     static func load(_ connection: PostgresConnection, where whereClause: String, _ parameters: [PostgresValue?],

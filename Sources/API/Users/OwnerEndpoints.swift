@@ -4,8 +4,8 @@ import Postgres
 
 /// `/api/user/owner/` and `/api/user/owner/<pk>/`: InvenTree's OwnerSerializer (a user or a group).
 enum OwnerEndpoints {
-    static func register(_ router: Router, _ context: APIContext) {
-        router.get("/api/user/owner/", Endpoint.handler(context, .authenticated) { call in
+    static func register(_ router: APIRouter, _ context: APIContext) {
+        router.get("/api/user/owner/", .authenticated) { call in
             let activeFilter: Bool?
             switch call.request.query("is_active")?.lowercased() {
             case nil: activeFilter = nil
@@ -21,14 +21,14 @@ enum OwnerEndpoints {
                 return true
             }
             return call.list(all: owners.map(\.json))
-        })
-        router.get("/api/user/owner/:pk/", Endpoint.handler(context, .authenticated) { call in
+        }
+        router.get("/api/user/owner/:pk/", .authenticated) { call in
             guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
             guard let owner = try context.pool.withConnection({ try load($0, id: pk) }).first else {
                 throw APIError.notFound("Owner")
             }
             return JSONResponse.make(owner.json)
-        })
+        }
     }
 
     struct Owner {

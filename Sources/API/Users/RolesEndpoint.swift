@@ -3,11 +3,11 @@ import HTTP
 
 /// `GET /api/user/roles/`: InvenTree's RoleDetails (RoleSerializer).
 enum RolesEndpoint {
-    static func register(_ router: Router, _ context: APIContext) {
-        router.get("/api/user/roles/", Endpoint.handler(context, .authenticated) { call in
+    static func register(_ router: APIRouter, _ context: APIContext) {
+        router.get("/api/user/roles/", .authenticated) { call in
             let identity = call.user
             return JSONResponse.make(json(user: identity.user, permissions: identity.permissions))
-        })
+        }
     }
 
     static func json(user: UserRecord, permissions: Permissions) -> JSONValue {

@@ -3,13 +3,13 @@ import HTTP
 
 /// `/api/user/`, `/api/user/<pk>/` and `/api/user/me/` (read).
 enum UserEndpoints {
-    static func register(_ router: Router, _ context: APIContext) {
-        router.get("/api/user/me/", Endpoint.handler(context, .authenticated) { call in
+    static func register(_ router: APIRouter, _ context: APIContext) {
+        router.get("/api/user/me/", .authenticated) { call in
             let users = try context.pool.withConnection { try UserRow.load($0, where: "u.id = $1", [call.user.user.id]) }
             guard let user = users.first else { throw APIError.notFound("User") }
             return JSONResponse.make(user.json(fullProfile: true))
-        })
-        router.get("/api/user/", Endpoint.handler(context, .authenticated) { call in
+        }
+        router.get("/api/user/", .authenticated) { call in
             var query = ListQuery(defaultOrder: "u.id")
             query.search(call.request.query("search"), columns: ["u.first_name", "u.last_name", "u.username"])
             try query.boolean("is_staff", call.request.query("is_staff"), column: "u.is_staff")
@@ -22,14 +22,14 @@ enum UserEndpoints {
                 try UserRow.load($0, where: query.whereClause, query.parameters, orderBy: query.order)
             }
             return call.list(all: users.map { $0.json(fullProfile: false) })
-        })
-        let detail = Endpoint.handler(context, .authenticated) { call in
+        }
+        let detail: (APICall) throws -> HTTPResponse = { call in
             guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
             let users = try context.pool.withConnection { try UserRow.load($0, where: "u.id = $1", [pk]) }
             guard let user = users.first else { throw APIError.notFound("User") }
             return JSONResponse.make(user.json(fullProfile: false))
         }
-        router.get("/api/user/:pk/", detail)
-        router.get("/api/user/:pk", detail)
+        router.get("/api/user/:pk/", .authenticated, detail)
+        router.get("/api/user/:pk", .authenticated, detail)
     }
 }

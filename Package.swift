@@ -11,6 +11,7 @@ import PackageDescription
 //   Schema      the numbered migrations of the database
 //   Auth        passwords, tokens, sessions, CSRF, login rate limits, InvenTree's roles
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   Proxy       stockroom-proxy's routes: static files, upstream forwarding
 //   API         InvenTree's REST API (stockroom-web's routes)
 //   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
@@ -39,11 +40,12 @@ let package = Package(
         .target(name: "Schema", dependencies: ["Postgres"]),
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
+        .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime"]),
         .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
         .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
-        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
         .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
         .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime"]),
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP", "Postgres", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),

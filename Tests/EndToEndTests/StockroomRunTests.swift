@@ -25,6 +25,10 @@ final class StockroomRunTests: XCTestCase {
         let response = try StackFixture.get(port: port, path: "/api/no-such-endpoint/")
         XCTAssertTrue(response.hasPrefix("HTTP/1.1 404"), response)
         XCTAssertTrue(response.contains("API endpoint not found"), response)
+        // stockroom-proxy serves the checkout's static/ in development.
+        let stylesheet = try StackFixture.get(port: port, path: "/static/stockroom.css")
+        XCTAssertTrue(stylesheet.hasPrefix("HTTP/1.1 200"), stylesheet)
+        XCTAssertTrue(stylesheet.contains("Stockroom's base stylesheet"), stylesheet)
 
         run.signal(SIGINT)
         XCTAssertEqual(try run.wait(timeout: 60), .exited(0), "stdout:\n\(run.standardOutput)\nstderr:\n\(run.standardError)")

@@ -36,7 +36,7 @@ public final class ProxyRoutes {
             router.add(method, "/media/*path", mode: .inline, MediaRefusal.respond)
         }
         for method in Self.forwardedMethods {
-            router.add(method, "/*path", mode: .blocking, forwarder.respond(to:))
+            router.addDeferred(method, "/*path") { request, responder in forwarder.respond(to: request, responder: responder) }
         }
     }
 }

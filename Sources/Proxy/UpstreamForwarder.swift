@@ -2,8 +2,9 @@ import Glibc
 import HTTP
 
 /// Passes a client's request to the upstream and turns the upstream's answer into the client's
-/// response. Runs on a worker thread (it blocks until the upstream's head arrives); a large body is
-/// then pulled from the upstream piece by piece as the client takes it.
+/// response. Called on the event loop, it never blocks: the request goes out on a pooled connection
+/// and the upstream client's poller thread answers. A large body is then pulled from the upstream
+/// piece by piece, on worker threads, as the client takes it.
 public final class UpstreamForwarder: Sendable {
     /// Bodies up to this size with a known length are read whole before answering: one hand-over to
     /// the event loop instead of one per piece.
@@ -15,10 +16,10 @@ public final class UpstreamForwarder: Sendable {
         self.client = client
     }
 
-    /// The client's response for `request`: the upstream's, or a 502/504 that says what went wrong.
-    public func respond(to request: HTTPRequest) -> HTTPResponse {
+    /// Forwards `request` without blocking the event loop and answers through `responder` when the
+    /// upstream's head (and a small body) has arrived, or with a 502/504 that says what went wrong.
+    public func respond(to request: HTTPRequest, responder: HTTPResponder) {
         var bodyFile: Int32 = -1
-        defer { if bodyFile >= 0 { close(bodyFile) } }
         let body: UpstreamRequestBody
         switch request.body {
         case .none:
@@ -28,7 +29,7 @@ public final class UpstreamForwarder: Sendable {
         case .file(let path, let length):
             bodyFile = open(path, O_RDONLY | O_CLOEXEC)
             guard bodyFile >= 0 else {
-                return HTTPResponse.error(500, "cannot read the stored request body: \(String(cString: strerror(errno)))")
+                return responder.respond(.error(500, "cannot read the stored request body: \(String(cString: strerror(errno)))"))
             }
             body = .file(fd: bodyFile, offset: 0, length: Int64(length))
         }
@@ -37,36 +38,34 @@ public final class UpstreamForwarder: Sendable {
         for field in request.headers { headers.append((field.name, field.value)) }
         let forwarded = UpstreamRequest(method: request.method.rawValue, target: Self.originForm(request), headers: headers,
                                         body: body, clientAddress: Self.clientIP(request.remoteAddress))
-        switch client.send(forwarded) {
-        case .failed(let failure):
-            return Self.response(for: failure)
-        case .response(let head, let stream):
-            return response(head, stream)
+        client.send(forwarded, wholeBodyLimit: Self.wholeBodyLimit) { reply in
+            // The request is written (or abandoned) by now.
+            if bodyFile >= 0 { close(bodyFile) }
+            responder.respond(Self.response(for: reply))
         }
     }
 
-    private func response(_ head: UpstreamResponseHead, _ stream: UpstreamResponseBody) -> HTTPResponse {
-        // The engine writes its own Date; two would be a malformed response.
+    /// The client's response for the upstream's reply.
+    static func response(for reply: UpstreamAsyncReply) -> HTTPResponse {
+        switch reply {
+        case .failed(let failure):
+            return response(for: failure)
+        case .complete(let head, let bytes):
+            let body: HTTPResponseBody = head.framing == .none ? .empty : .bytes(bytes)
+            return HTTPResponse(status: head.status, headers: clientHeaders(head), body: body)
+        case .streaming(let head, let stream):
+            return HTTPResponse(status: head.status, headers: clientHeaders(head), body: .stream(stream))
+        }
+    }
+
+    /// The upstream's fields for the client: no hop-by-hop fields, and no Date (the engine writes
+    /// its own; two would be a malformed response).
+    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        for field in head.forwardableHeaders where !UpstreamForwarder.isDate(field.0) {
+        for field in head.forwardableHeaders where !isDate(field.0) {
             headers.add(name: field.0, value: field.1)
         }
-        switch head.framing {
-        case .contentLength(let length) where length <= Int64(Self.wholeBodyLimit):
-            do {
-                return HTTPResponse(status: head.status, headers: headers, body: .bytes(try stream.readAll(capacity: Int(length))))
-            } catch {
-                // Nothing has reached the client yet: it can still get an honest 502.
-                return Self.response(for: error as? UpstreamFailure
-                    ?? UpstreamFailure(kind: .unavailable, message: "upstream unavailable: \(error)"))
-            }
-        case .none:
-            // Reading the (empty) rest releases the connection to the pool.
-            do { _ = try stream.readAll() } catch { stream.cancel() }
-            return HTTPResponse(status: head.status, headers: headers, body: .empty)
-        default:
-            return HTTPResponse(status: head.status, headers: headers, body: .stream(stream))
-        }
+        return headers
     }
 
     static func isDate(_ name: String) -> Bool {

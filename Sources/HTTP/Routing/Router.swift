@@ -4,10 +4,17 @@ public enum HandlerMode: Sendable {
     case inline
     /// On the worker pool: handlers that may block (database, upstream).
     case blocking
+    /// On the event loop, answering later through an `HTTPResponder` from any thread: for handlers
+    /// that wait on non-blocking I/O of their own (the proxy's upstream requests).
+    case deferred
 }
 
 /// A request handler.
 public typealias HTTPHandler = (HTTPRequest) -> HTTPResponse
+
+/// A handler that answers later: called on the event loop, it must not block, and must call
+/// `respond` exactly once, from any thread.
+public typealias HTTPDeferredHandler = (HTTPRequest, HTTPResponder) -> Void
 
 /// A route: a method, a path pattern and what answers it.
 public struct Route {
@@ -22,14 +29,18 @@ public struct Route {
     public let pattern: String
     public let mode: HandlerMode
     public let handler: HTTPHandler
+    /// Set for `.deferred` routes; `handler` then waits for it (for callers outside the engine).
+    public let deferredHandler: HTTPDeferredHandler?
     let segments: [Segment]
     let trailingSlash: Bool
 
-    init(method: HTTPMethod, pattern: String, mode: HandlerMode, handler: @escaping HTTPHandler) {
+    init(method: HTTPMethod, pattern: String, mode: HandlerMode, handler: @escaping HTTPHandler,
+         deferredHandler: HTTPDeferredHandler? = nil) {
         self.method = method
         self.pattern = pattern
         self.mode = mode
         self.handler = handler
+        self.deferredHandler = deferredHandler
         segments = pattern.split(separator: "/").map { part in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
@@ -89,6 +100,16 @@ public final class Router {
     /// Adds a route.
     public func add(_ method: HTTPMethod, _ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         routes.append(Route(method: method, pattern: pattern, mode: mode, handler: handler))
+    }
+
+    /// Adds a route answered through an `HTTPResponder` (mode `.deferred`).
+    public func addDeferred(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPDeferredHandler) {
+        let waiting: HTTPHandler = { request in
+            let answer = HTTPResponder.Waiter()
+            handler(request, HTTPResponder { answer.deliver($0) })
+            return answer.wait()
+        }
+        routes.append(Route(method: method, pattern: pattern, mode: .deferred, handler: waiting, deferredHandler: handler))
     }
 
     public func get(_ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {

@@ -298,6 +298,10 @@ final class Connection {
             request.pathParameters = parameters
             if route.mode == .inline {
                 respond(route.handler(request))
+            } else if let deferred = route.deferredHandler {
+                handlerRunning = true
+                let loop = self.loop
+                deferred(request, HTTPResponder { [self] response in loop.post(.response(self, response)) })
             } else {
                 handlerRunning = true
                 let loop = self.loop

@@ -8,11 +8,13 @@ public final class UpstreamClient: Sendable {
     public let address: UpstreamAddress
     public let configuration: UpstreamConfiguration
     private let pool: UpstreamConnectionPool
+    private let core: UpstreamClientCore
 
     public init(address: UpstreamAddress, configuration: UpstreamConfiguration = UpstreamConfiguration()) {
         self.address = address
         self.configuration = configuration
         pool = UpstreamConnectionPool(maxIdle: configuration.maxIdleConnections, maxIdleSeconds: configuration.maxIdleSeconds)
+        core = UpstreamClientCore(address: address, configuration: configuration, pool: pool)
     }
 
     /// Idle connections currently pooled.
@@ -20,6 +22,24 @@ public final class UpstreamClient: Sendable {
 
     /// Closes every idle connection (for a graceful drain).
     public func closeIdleConnections() { pool.removeAll() }
+
+    /// Sends `request` without blocking: the request is written at once on a pooled connection (or
+    /// by the client's poller thread on a new one), and `completion` runs on the poller thread with
+    /// the whole response when its body has a length of at most `wholeBodyLimit` bytes, or else with
+    /// the head and the body still to be pulled. Never blocks the caller (an event loop).
+    public func send(_ request: UpstreamRequest, wholeBodyLimit: Int, completion: @escaping (UpstreamAsyncReply) -> Void) {
+        let headers = ForwardedHeaders.forRequest(
+            request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
+            trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
+        let writer: UpstreamRequestWriter
+        do {
+            writer = try UpstreamRequestWriter(method: request.method, target: request.target, headers: headers, body: request.body)
+        } catch {
+            return completion(.failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)")))
+        }
+        UpstreamAsyncExchange(core: core, method: request.method, isIdempotent: request.isIdempotent, request: writer,
+                              wholeBodyLimit: wholeBodyLimit, completion: completion).start()
+    }
 
     /// Sends `request` and returns the response head with its body still on the connection, to be
     /// read with `next()`. Call from a worker thread: this blocks until the head arrives.

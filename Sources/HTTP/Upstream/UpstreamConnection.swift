@@ -27,6 +27,11 @@ final class UpstreamConnection: @unchecked Sendable {
 
     /// Connects to `address` within `timeout` seconds.
     static func connect(to address: UpstreamAddress, timeout: Double) throws -> UpstreamConnection {
+        try connect(to: address, timeout: timeout, inProgress: nil)
+    }
+
+    private static func connect(to address: UpstreamAddress, timeout: Double,
+                                inProgress: UnsafeMutablePointer<Bool>?) throws -> UpstreamConnection {
         let deadline = SteadyClock.now() + timeout
         switch address {
         case .unix(let path):
@@ -39,7 +44,7 @@ final class UpstreamConnection: @unchecked Sendable {
             }
             return try withUnsafeBytes(of: &storage) { raw in
                 try connect(family: AF_UNIX, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
-                            socklen_t(MemoryLayout<sockaddr_un>.size), deadline: deadline)
+                            socklen_t(MemoryLayout<sockaddr_un>.size), deadline: deadline, inProgress: inProgress)
             }
         case .tcp(let host, let port):
             var hints = addrinfo()
@@ -56,7 +61,7 @@ final class UpstreamConnection: @unchecked Sendable {
             while let info = candidate {
                 do {
                     let connection = try connect(family: info.pointee.ai_family, info.pointee.ai_addr,
-                                                 info.pointee.ai_addrlen, deadline: deadline)
+                                                 info.pointee.ai_addrlen, deadline: deadline, inProgress: inProgress)
                     var one: Int32 = 1
                     setsockopt(connection.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                     return connection
@@ -70,13 +75,33 @@ final class UpstreamConnection: @unchecked Sendable {
         }
     }
 
+    /// Starts connecting to `address` without waiting: the connection, and whether the connect is
+    /// still in progress (wait for writability, then call `connectResult()`).
+    static func startConnecting(to address: UpstreamAddress) throws -> (UpstreamConnection, inProgress: Bool) {
+        var pending = false
+        let connection = try connect(to: address, timeout: 0, inProgress: &pending)
+        return (connection, pending)
+    }
+
+    /// The outcome of a connect that was in progress: 0 or the error number.
+    func connectResult() -> Int32 {
+        var code: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &size) == 0 else { return errno }
+        return code
+    }
+
     private static func connect(family: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t,
-                                deadline: Double) throws -> UpstreamConnection {
+                                deadline: Double, inProgress: UnsafeMutablePointer<Bool>? = nil) throws -> UpstreamConnection {
         let fd = shim_socket(family, Int32(SOCK_STREAM.rawValue), 1)
         guard fd >= 0 else { throw UpstreamIOError.failed(errno) }
         let connection = UpstreamConnection(fd: fd)
         if Glibc.connect(fd, address, length) == 0 { return connection }
         guard errno == EINPROGRESS else { throw UpstreamIOError.failed(errno) }
+        if let inProgress {
+            inProgress.pointee = true
+            return connection
+        }
         try connection.wait(for: Int16(POLLOUT), until: deadline)
         var code: Int32 = 0
         var size = socklen_t(MemoryLayout<Int32>.size)

@@ -98,9 +98,6 @@ final class UpstreamResponseReader {
 
     /// Reads once (waiting until `deadline`) and queues what the parser found.
     func fill(until deadline: Double, headDelivered: Bool) -> Result<Void, Failure> {
-        func failed(_ failure: UpstreamFailure, retryable: Bool = false) -> Result<Void, Failure> {
-            .failure(Failure(failure: failure, retryable: retryable))
-        }
         do {
             let count = try buffer.withUnsafeMutableBytes {
                 try connection.read(into: $0, until: deadline, waitFirst: !parser.receivedAnyByte)
@@ -110,23 +107,35 @@ final class UpstreamResponseReader {
                 : try buffer.withUnsafeBytes { try parser.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             events.append(contentsOf: found)
             return .success(())
-        } catch UpstreamIOError.timedOut {
+        } catch {
+            return .failure(Self.failure(error, address: address, configuration: configuration, headDelivered: headDelivered))
+        }
+    }
+
+    /// What a read or parse error means for the client, and whether the request may be sent again.
+    static func failure(_ error: Error, address: UpstreamAddress, configuration: UpstreamConfiguration,
+                        headDelivered: Bool) -> Failure {
+        func failed(_ failure: UpstreamFailure, retryable: Bool = false) -> Failure {
+            Failure(failure: failure, retryable: retryable)
+        }
+        switch error {
+        case UpstreamIOError.timedOut:
             if !headDelivered {
                 let limit = UpstreamFailure.describe(seconds: configuration.responseHeadTimeout)
                 return failed(.timedOut("no response head from \(address) within \(limit)"))
             }
             let limit = UpstreamFailure.describe(seconds: configuration.idleTimeout)
             return failed(.timedOut("the response body from \(address) stalled for \(limit)"))
-        } catch let error as UpstreamIOError {
+        case let error as UpstreamIOError:
             return failed(.unavailable("reading the response from \(address) failed: \(error.reason)"), retryable: true)
-        } catch UpstreamParseError.closedBeforeResponse {
+        case UpstreamParseError.closedBeforeResponse:
             return failed(.unavailable("\(address) closed the connection before responding"), retryable: true)
-        } catch let error as UpstreamParseError {
+        case let error as UpstreamParseError:
             if case .truncated = error {
                 return failed(.unavailable("\(address) \(error)"))
             }
             return failed(UpstreamFailure(kind: .invalidResponse, message: "upstream sent an invalid response: \(error)"))
-        } catch {
+        default:
             return failed(.unavailable("reading the response from \(address) failed: \(error)"))
         }
     }

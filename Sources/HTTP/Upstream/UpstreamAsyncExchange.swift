@@ -1,3 +1,4 @@
+import CShim
 import Glibc
 
 /// One request forwarded without blocking: written and answered through an `UpstreamPoller`'s

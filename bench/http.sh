@@ -69,10 +69,12 @@ nginx -c "$work/upstream/nginx.conf" -p "$work/upstream" -e "$work/upstream/logs
 nginx_command="$(bench/nginx/render --prefix "$work/nginx" --static-root "$work/static" --static-port "$nginx_static_port" \
     --proxy-port "$nginx_port" --upstream "unix:$upstream_socket")"
 $nginx_command & pids+=($!)
+nginx_master=$!
 
 # stockroom-proxy, with its access log off as nginx's is.
 STOCKROOM_STATIC_ROOT="$work/static" STOCKROOM_WEB_SOCKET="$upstream_socket" STOCKROOM_ACCESS_LOG=off \
     "$BIN/stockroom-proxy" --listen "http=127.0.0.1:$proxy_port" 2>"$work/proxy.log" & pids+=($!)
+proxy_pid=$!
 
 wait_for() {
     for _ in $(seq 100); do
@@ -99,23 +101,41 @@ for pair in "$nginx_port $nginx_etag" "$proxy_port $proxy_etag"; do
         || { echo "http.sh: port $1 does not answer 304 to If-None-Match: $2" >&2; exit 1; }
 done
 
-# One wrk run; prints "requests_per_second p99_milliseconds".
+# CPU time (clock ticks) used so far by the given processes and their children's threads.
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$@"; do
+        for stat in /proc/"$pid"/task/*/stat; do
+            total=$((total + $(awk '{ print $14 + $15 }' "$stat" 2>/dev/null || echo 0)))
+        done
+    done
+    echo "$total"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
+# One wrk run against the server whose processes are $PIDS; prints
+# "requests_per_second p99_milliseconds cpu_microseconds_per_request".
 measure() {
     local url=$1; shift
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@" "$url" | awk '
+    local before after
+    before=$(cpu_ticks $PIDS)
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@" "$url" > "$work/wrk.out"
+    after=$(cpu_ticks $PIDS)
+    awk -v ticks=$((after - before)) -v hz="$ticks_per_second" '
         function ms(text) {
             if (text ~ /us$/) return substr(text, 1, length(text) - 2) / 1000
             if (text ~ /ms$/) return substr(text, 1, length(text) - 2) + 0
             if (text ~ /s$/) return substr(text, 1, length(text) - 1) * 1000
             return text + 0
         }
+        /requests in/ { requests = $1 }
         /Requests\/sec:/ { rps = $2 }
         /^ +99%/ { p99 = ms($2) }
         /Non-2xx or 3xx responses|Socket errors/ { errors = errors $0 " " }
         END {
             if (errors != "") print "wrk reported: " errors > "/dev/stderr"
-            printf "%.0f %.2f\n", rps, p99
-        }'
+            printf "%.0f %.2f %.1f\n", rps, p99, (requests > 0) ? ticks * 1000000 / hz / requests : 0
+        }' "$work/wrk.out"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -123,30 +143,40 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 # row label, path, then for each side extra wrk arguments are chosen below
 run_row() {
     local label=$1 path=$2 kind=$3
-    local nginx_rps=() nginx_p99=() proxy_rps=() proxy_p99=()
+    local nginx_rps=() nginx_p99=() nginx_cpu=() proxy_rps=() proxy_p99=() proxy_cpu=()
     for round in $(seq "$ROUNDS"); do
         for side in nginx proxy; do
             local port=$nginx_port etag=$nginx_etag
-            [ "$side" = proxy ] && port=$proxy_port etag=$proxy_etag
+            PIDS="$nginx_master $(pgrep -P "$nginx_master" | tr '\n' ' ')"
+            if [ "$side" = proxy ]; then port=$proxy_port etag=$proxy_etag PIDS=$proxy_pid; fi
             local extra=()
             [ "$kind" = revalidate ] && extra=(-H "If-None-Match: $etag")
-            read -r rps p99 < <(measure "http://127.0.0.1:$port$path" "${extra[@]}")
-            if [ "$side" = nginx ]; then nginx_rps+=("$rps"); nginx_p99+=("$p99"); else proxy_rps+=("$rps"); proxy_p99+=("$p99"); fi
+            read -r rps p99 cpu < <(measure "http://127.0.0.1:$port$path" "${extra[@]}")
+            if [ "$side" = nginx ]; then
+                nginx_rps+=("$rps"); nginx_p99+=("$p99"); nginx_cpu+=("$cpu")
+            else
+                proxy_rps+=("$rps"); proxy_p99+=("$p99"); proxy_cpu+=("$cpu")
+            fi
         done
     done
-    local nr np pr pp
+    local nr np nc pr pp pc
     nr=$(printf '%s\n' "${nginx_rps[@]}" | median); np=$(printf '%s\n' "${nginx_p99[@]}" | median)
+    nc=$(printf '%s\n' "${nginx_cpu[@]}" | median)
     pr=$(printf '%s\n' "${proxy_rps[@]}" | median); pp=$(printf '%s\n' "${proxy_p99[@]}" | median)
+    pc=$(printf '%s\n' "${proxy_cpu[@]}" | median)
     local ratio
     ratio=$(awk -v a="$pr" -v b="$nr" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
-    printf '| %s | %.0f | %.0f | %s | %s ms | %s ms |\n' "$label" "$nr" "$pr" "$ratio" "$np" "$pp"
+    printf '| %s | %.0f | %.0f | %s | %s ms | %s ms | %s µs | %s µs |\n' "$label" "$nr" "$pr" "$ratio" "$np" "$pp" "$nc" "$pc"
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS, ${SECONDS_EACH} s per run, median of $ROUNDS rounds alternating nginx and stockroom-proxy;"
 echo "upstream: a separate nginx returning a fixed 36-byte body on a unix socket; access logs off."
 echo
-echo "| request | nginx req/s | stockroom-proxy req/s | proxy / nginx | nginx p99 | stockroom-proxy p99 |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "CPU per request: the server's own CPU time (all its processes and threads, user + system) during the run, divided"
+echo "by the requests wrk completed; it depends far less than req/s on whatever else the machine is doing."
+echo
+echo "| request | nginx req/s | stockroom-proxy req/s | proxy / nginx | nginx p99 | stockroom-proxy p99 | nginx CPU/request | stockroom-proxy CPU/request |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 run_row "1 KiB static file" /static/1k.txt full
 run_row "1 MiB static file" /static/1m.bin full
 run_row "304 revalidation (If-None-Match)" /static/1k.txt revalidate

@@ -62,14 +62,20 @@ public final class UpstreamForwarder: Sendable {
     /// its own; two would be a malformed response).
     static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        for field in head.forwardableHeaders where !isDate(field.0) {
+        let connection = head.headers.filter { $0.0.utf8.count == 10 && sameName($0.0, "connection") }.map(\.1)
+        for field in head.headers where !isDate(field.0) && !HopByHopHeaders.isHopByHop(field.0, connection: connection) {
             headers.add(name: field.0, value: field.1)
         }
         return headers
     }
 
     static func isDate(_ name: String) -> Bool {
-        name.utf8.count == 4 && name.utf8.elementsEqual("date".utf8) { ($0 | 0x20) == $1 }
+        name.utf8.count == 4 && sameName(name, "date")
+    }
+
+    /// ASCII case-insensitive equality with lowercase `lower`.
+    static func sameName(_ name: String, _ lower: String) -> Bool {
+        name.utf8.elementsEqual(lower.utf8) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 
     /// The failure's 502/504 (or 400) with its one-line explanation.

@@ -10,17 +10,17 @@ public enum HopByHopHeaders {
 
     /// `headers` without the hop-by-hop fields and without the fields named in `also` (lowercase).
     static func removing(from headers: [(String, String)], also: [String]) -> [(String, String)] {
-        var named: [String] = also
-        for field in headers where UpstreamText.sameFieldName(field.0, "connection") {
-            named += UpstreamText.listElements([field.1])
-        }
-        return headers.filter { field in !isHopByHop(field.0, named: named) }
+        let connection = headers.filter { UpstreamText.sameFieldName($0.0, "connection") }.map(\.1)
+        return headers.filter { field in !isHopByHop(field.0, also: also, connection: connection) }
     }
 
-    /// Whether the field called `name` is hop-by-hop (or one of `named`, lowercase), without allocating.
-    static func isHopByHop(_ name: String, named: [String]) -> Bool {
+    /// Whether the field called `name` is hop-by-hop: in the fixed set, a `Proxy-*` field, named by
+    /// one of the `connection` values (the message's Connection fields), or one of `also` (lowercase).
+    /// Allocates nothing.
+    public static func isHopByHop(_ name: String, also: [String] = [], connection: [String]) -> Bool {
         if fixed.contains(where: { UpstreamText.sameFieldName(name, $0) }) { return true }
-        if named.contains(where: { UpstreamText.sameFieldName(name, $0) }) { return true }
-        return UpstreamText.hasFieldNamePrefix(name, "proxy-")
+        if also.contains(where: { UpstreamText.sameFieldName(name, $0) }) { return true }
+        if UpstreamText.hasFieldNamePrefix(name, "proxy-") { return true }
+        return !connection.isEmpty && UpstreamText.listContains(connection, name)
     }
 }

@@ -28,10 +28,12 @@ enum UpstreamHeadSyntax {
                 keepAlive)
     }
 
+    private static let httpVersionPrefix = Array("HTTP/1.".utf8)
+
     /// `HTTP/1.x SSS reason`; the space before an empty reason may be missing.
     private static func parseStatusLine(_ line: ArraySlice<UInt8>) throws -> (Int, Int, String) {
         let bytes = Array(line)
-        guard bytes.count >= 12, bytes.starts(with: Array("HTTP/1.".utf8)), bytes[8] == 32 else {
+        guard bytes.count >= 12, bytes.starts(with: httpVersionPrefix), bytes[8] == 32 else {
             throw UpstreamParseError.invalid("malformed status line '\(printable(bytes))'")
         }
         guard bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1") else {
@@ -77,12 +79,22 @@ enum UpstreamHeadSyntax {
 
     private static func framing(_ headers: [(String, String)], status: Int, minor: Int,
                                 requestWasHead: Bool) throws -> (UpstreamBodyFraming, Bool) {
-        func values(_ name: String) -> [String] { headers.filter { UpstreamText.sameFieldName($0.0, name) }.map(\.1) }
-        let connection = UpstreamText.listElements(values("connection"))
-        var keepAlive = minor == 1 ? !connection.contains("close") : connection.contains("keep-alive")
-        let transferCodings = UpstreamText.listElements(values("transfer-encoding"))
-        let lengths = values("content-length")
-        let hasTransferEncoding = !values("transfer-encoding").isEmpty
+        // One pass over the fields; most responses have no Transfer-Encoding and one Connection.
+        var connection: [String] = []
+        var transferEncodings: [String] = []
+        var lengths: [String] = []
+        for (name, value) in headers {
+            switch name.utf8.count {
+            case 10 where UpstreamText.sameFieldName(name, "connection"): connection.append(value)
+            case 14 where UpstreamText.sameFieldName(name, "content-length"): lengths.append(value)
+            case 17 where UpstreamText.sameFieldName(name, "transfer-encoding"): transferEncodings.append(value)
+            default: break
+            }
+        }
+        var keepAlive = minor == 1
+            ? !UpstreamText.listContains(connection, "close") : UpstreamText.listContains(connection, "keep-alive")
+        let hasTransferEncoding = !transferEncodings.isEmpty
+        let transferCodings = hasTransferEncoding ? UpstreamText.listElements(transferEncodings) : []
 
         if hasTransferEncoding && !lengths.isEmpty {
             throw UpstreamParseError.invalid("both Content-Length and Transfer-Encoding")
@@ -96,7 +108,7 @@ enum UpstreamHeadSyntax {
             length = parsed
         }
         if hasTransferEncoding && transferCodings != ["chunked"] {
-            throw UpstreamParseError.invalid("unsupported Transfer-Encoding '\(values("transfer-encoding").joined(separator: ", "))'")
+            throw UpstreamParseError.invalid("unsupported Transfer-Encoding '\(transferEncodings.joined(separator: ", "))'")
         }
         if status == 101 { return (.untilClose, false) }
         if requestWasHead || status < 200 || status == 204 || status == 304 { return (.none, keepAlive) }

@@ -33,6 +33,23 @@ enum UpstreamText {
         values.flatMap { $0.split(separator: ",") }.map { lowercased(trimmed($0)) }.filter { !$0.isEmpty }
     }
 
+    /// Whether some comma-separated element of `values` is `token`, ignoring ASCII case and
+    /// surrounding spaces; allocates nothing.
+    static func listContains(_ values: [String], _ token: String) -> Bool {
+        for value in values {
+            var utf8 = value.utf8[...]
+            while !utf8.isEmpty {
+                let end = utf8.firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+                var element = utf8[utf8.startIndex..<end]
+                while let first = element.first, first == 32 || first == 9 { element = element.dropFirst() }
+                while let last = element.last, last == 32 || last == 9 { element = element.dropLast() }
+                if element.count == token.utf8.count && zip(element, token.utf8).allSatisfy({ lower($0) == lower($1) }) { return true }
+                utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+            }
+        }
+        return false
+    }
+
     /// RFC 9110 tchar.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {

@@ -10,9 +10,10 @@ final class UpstreamAsyncExchange {
     let core: UpstreamClientCore
     let method: String
     let isIdempotent: Bool
-    let request: UpstreamRequestWriter
+    /// The request as first prepared (for a retry); dropped when the exchange ends.
+    private var request: UpstreamRequestWriter?
     let wholeBodyLimit: Int
-    private let completion: (UpstreamAsyncReply) -> Void
+    private var completion: ((UpstreamAsyncReply) -> Void)?
 
     var connection: UpstreamConnection?
     var phase = Phase.writing
@@ -25,7 +26,7 @@ final class UpstreamAsyncExchange {
     /// Whether the connection came from the pool (a failure before any response byte is then retried once).
     private var reused = false
     private var retried = false
-    private var writer: UpstreamRequestWriter
+    private var writer: UpstreamRequestWriter?
     private var parser: HTTPResponseHeadParser
     private var head: UpstreamResponseHead?
     private var body: [UInt8] = []
@@ -151,7 +152,7 @@ final class UpstreamAsyncExchange {
     /// Writes what the socket takes; true when the whole request is written.
     private func writeSome() throws -> Bool {
         guard let fd = connection?.fd else { return false }
-        while let segment = writer.next {
+        while let segment = writer?.next {
             let sent: Int
             switch segment {
             case .bytes(let bytes):
@@ -180,7 +181,7 @@ final class UpstreamAsyncExchange {
                 if errno == EINTR { continue }
                 throw UpstreamIOError.failed(errno)
             }
-            writer.wrote(sent)
+            writer?.wrote(sent)
             deadline = SteadyClock.now() + core.configuration.idleTimeout
         }
         return true
@@ -272,6 +273,13 @@ final class UpstreamAsyncExchange {
         // Pooled before the client hears of it, so that its next request finds the connection.
         if reuseConnection, let connection { core.pool.checkin(connection, now: SteadyClock.now()) }
         connection = nil
-        completion(reply)
+        // The poller keeps finished exchanges until its next sweep: keep them light meanwhile.
+        request = nil
+        writer = nil
+        body = []
+        fileChunk = []
+        let deliver = completion
+        completion = nil
+        deliver?(reply)
     }
 }

@@ -2,9 +2,9 @@ import Glibc
 
 /// Idle keep-alive connections to one upstream, most recently used first. Thread-safe.
 ///
-/// The connections are spread over a few shards, each behind its own lock, and a thread starts with
-/// the shard its identity picks: with every worker thread checking connections in and out for each
-/// request, one lock for all of them was contended enough to show in profiles.
+/// The connections are spread over a few shards (by descriptor), each behind its own lock, and a
+/// thread looks first in the shard its identity picks: with every worker thread checking connections
+/// in and out for each request, one lock for all of them was contended enough to show in profiles.
 final class UpstreamConnectionPool: @unchecked Sendable {
     /// Connections behind a plain pthread mutex: contended, its futex is far cheaper than the
     /// priority-inheriting one of `Synchronization.Mutex`, which profiles showed in the kernel.
@@ -44,7 +44,8 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     /// Returns a connection after a complete response that allows reuse.
     func checkin(_ connection: UpstreamConnection, now: Double) {
         connection.idleSince = now
-        let overflow = shards[homeShard].withLock { connections -> UpstreamConnection? in
+        // By descriptor, not by thread: one thread (the poller) may return every connection.
+        let overflow = shards[Int(connection.fd) % shards.count].withLock { connections -> UpstreamConnection? in
             connections.append(connection)
             return connections.count > maxIdlePerShard ? connections.removeFirst() : nil
         }

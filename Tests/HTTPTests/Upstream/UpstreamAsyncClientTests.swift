@@ -87,6 +87,30 @@ final class UpstreamAsyncClientTests: XCTestCase {
                        "failed: upstream unavailable: \(unixAddress) closed the connection before responding")
     }
 
+    func testConnectionsReturnedByOneThreadAreAllKept() throws {
+        // The poller returns every connection from its one thread: the pool must keep them all, up to its limit.
+        let pool = UpstreamConnectionPool(maxIdle: 64, maxIdleSeconds: 30)
+        let connections = try (0..<40).map { _ in try UpstreamConnection.connect(to: unixAddress, timeout: 5) }
+        for connection in connections { pool.checkin(connection, now: SteadyClock.now()) }
+        XCTAssertEqual(pool.idleCount, 40)
+        var reused = 0
+        while pool.checkout(now: SteadyClock.now()) != nil { reused += 1 }
+        XCTAssertEqual(reused, 40)
+    }
+
+    func testConcurrentRequestsReuseTheirConnections() {
+        let client = UpstreamClient(address: unixAddress)
+        for _ in 0..<3 {
+            let done = (0..<20).map { _ in DispatchSemaphoreLike() }
+            for index in 0..<20 {
+                let request = UpstreamRequest(method: "GET", target: "/hello", headers: [("Host", "h")], clientAddress: "10.0.0.1")
+                client.send(request, wholeBodyLimit: 1024) { _ in done[index].signal() }
+            }
+            XCTAssertTrue(done.allSatisfy { $0.wait(seconds: 10) })
+        }
+        XCTAssertLessThanOrEqual(server.acceptedConnections, 20, "connections are pooled, not made per request")
+    }
+
     func testFileBodiesAreWrittenFromDisk() throws {
         let payload = Array(String(repeating: "0123456789", count: 30_000).utf8)
         _ = try directory.write("upload.bin", payload)

@@ -22,10 +22,13 @@ enum SessionEndpoints {
         do {
             return try body(client)
         } catch let failure as AuthFailure {
-            var response = JSONResponse.make(status: failure.status, .object([
-                ("status", .int(failure.status)),
-                ("errors", .array([.object([("message", .string(failure.detail))])])),
-            ]))
+            // allauth answers a rate limit with the bare status; other errors carry code and message.
+            var body: [(String, JSONValue)] = [("status", .int(failure.status))]
+            if failure.status != 429 {
+                let code = failure.status == 403 ? "csrf_failed" : failure.status == 400 ? "invalid" : "unauthenticated"
+                body.append(("errors", .array([.object([("message", .string(failure.detail)), ("code", .string(code))])])))
+            }
+            var response = JSONResponse.make(status: failure.status, .object(body))
             if let retry = failure.retryAfterSeconds { response.headers.add(name: "Retry-After", value: String(retry)) }
             return response
         } catch {

@@ -98,6 +98,10 @@ final class UserAPITests: APITestCase {
         XCTAssertEqual(again["token"], .string(key))
         let me = try json(send(.GET, "/api/user/me/", headers: [("Authorization", "Token \(key)")]))
         XCTAssertEqual(me["username"], .string("allaccess"))
+        let remote = try pool.withConnection {
+            try $0.query("SELECT metadata->>'remote_addr' AS remote FROM users_apitoken").singleRow().decode("remote", as: String.self)
+        }
+        XCTAssertEqual(remote, "192.0.2.7")
     }
 
     func testGroupsAndOwners() throws {

@@ -10,6 +10,13 @@ enum TokenEndpoint {
             router.get(path, .authenticated) { call in
                 let name = APITokenKey.sanitizeName(call.request.query("name") ?? "")
                 let token = try context.authenticator.tokens.issue(userID: call.user.user.id, name: name)
+                // InvenTree notes where each token was last fetched from.
+                let metadata: JSONValue = .object([
+                    ("user_agent", .string(call.request.headers["User-Agent"] ?? "")),
+                    ("remote_addr", .string(call.client.address)),
+                ])
+                try context.authenticator.tokens.mergeMetadata(tokenID: token.id,
+                                                               json: String(decoding: metadata.encoded(), as: UTF8.self))
                 return JSONResponse.make(.object([
                     ("token", .string(token.key)), ("name", .string(token.name)),
                     ("expiry", token.expiry.map(JSONValue.string) ?? .null),

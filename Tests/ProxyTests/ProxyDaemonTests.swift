@@ -57,6 +57,7 @@ final class ProxyDaemonTests: XCTestCase {
         let web = try ChildProcess(executable: try Self.executable("stockroom-web"), arguments: ["--listen", "web=unix:\(webSocket)"],
                                    environment: common)
         defer { if web.isRunning { web.signal(SIGKILL) } }
+        XCTAssertTrue(web.waitForStandardError(containing: " ready", timeout: 30), "stockroom-web did not start: \(web.standardError)")
         let port = Self.freePort()
         var proxyEnvironment = common
         proxyEnvironment["STOCKROOM_WEB_SOCKET"] = webSocket

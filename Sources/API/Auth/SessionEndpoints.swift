@@ -61,7 +61,7 @@ enum SessionEndpoints {
             if let old = request.cookies[Authenticator.sessionCookie] { try auth.sessions.delete(cookie: old) }
             // A new CSRF secret at login, as Django's rotate_token.
             let csrfSecret = CSRFToken.newSecret()
-            let (cookie, _) = try auth.sessions.create(userID: user.id, csrfSecret: csrfSecret)
+            let (cookie, _) = try auth.sessions.create(userID: user.id, passwordHash: user.passwordHash, csrfSecret: csrfSecret)
             try auth.users.recordLogin(userID: user.id)
             var response = JSONResponse.make(authenticatedBody(user, at: Date()))
             let secure = auth.settings.secureCookies

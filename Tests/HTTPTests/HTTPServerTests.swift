@@ -265,6 +265,16 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(client.waitForClose())
     }
 
+    func testRequestFollowedByHalfCloseIsAnsweredThenClosed() throws {
+        let running = try RunningServer(router: echoRouter())
+        defer { running.stop() }
+        let client = try running.connect()
+        client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        shutdown(client.fd, Int32(SHUT_WR))
+        XCTAssertEqual(client.readResponse()?.text, "hello")
+        XCTAssertTrue(client.waitForClose(seconds: 2), "the server must notice the half-close, not wait for the idle timeout")
+    }
+
     func testUnknownPathIs404AndWrongMethodIs405() throws {
         let running = try RunningServer(router: echoRouter())
         defer { running.stop() }

@@ -14,6 +14,8 @@ final class Connection {
     var pending: [UInt8] = []
     /// The socket may have bytes to read (edge-triggered: set by EPOLLIN, cleared by a short read).
     var readable = false
+    /// epoll reported that the peer hung up: reading goes on until EOF.
+    var hangupSeen = false
     var closed = false
     /// The response is written and our side shut down; reading and discarding until EOF.
     var lingering = false
@@ -66,6 +68,7 @@ final class Connection {
     func handle(events: UInt32) {
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             readable = true
+            if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { hangupSeen = true }
             onReadable()
         }
         if !closed && events & EPOLLOUT.rawValue != 0 && isWriting {
@@ -101,7 +104,9 @@ final class Connection {
             if isBusy && pending.count >= 2 * scratch.count { return }
             let n = recv(fd, scratch.baseAddress, scratch.count, 0)
             if n > 0 {
-                if n < scratch.count { readable = false }
+                // A short read drained the socket: the next edge says when there is more. After a
+                // hang-up no edge will come, so read on until EOF.
+                if n < scratch.count && !hangupSeen { readable = false }
                 input(UnsafeRawBufferPointer(start: scratch.baseAddress, count: n))
             } else if n == 0 {
                 readable = false

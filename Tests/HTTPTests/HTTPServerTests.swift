@@ -247,6 +247,7 @@ final class HTTPServerTests: XCTestCase {
             let response = client.readResponse()
             XCTAssertEqual(response?.status, status, request.debugDescription)
             XCTAssertEqual(response?.headers["connection"], "close", request.debugDescription)
+            XCTAssertEqual(response?.text.contains("at byte"), true, "the error body must say where: \(response?.text ?? "")")
             XCTAssertTrue(client.waitForClose(), "connection left open after \(request.debugDescription)")
         }
     }

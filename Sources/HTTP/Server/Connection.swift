@@ -260,7 +260,7 @@ final class Connection {
     }
 
     func refuse(_ error: HTTPParseError) {
-        failRequest(error.status, error.message)
+        failRequest(error.status, "\(error.message) (at byte \(error.offset))")
     }
 
     func completeRequest() {
@@ -285,7 +285,7 @@ final class Connection {
                 path = normalized
             case .failure(let error):
                 logPath = String(head.rawPath)
-                return respond(.error(error.status, error.message), forceClose: true)
+                return respond(.error(error.status, "\(error.message) (at byte \(error.offset) of the path)"), forceClose: true)
             }
         }
         logPath = path

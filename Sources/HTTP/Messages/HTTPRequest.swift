@@ -48,6 +48,7 @@ public final class HTTPRequest {
     public let rawQuery: String
     public let version: HTTPVersion
     public let headers: HTTPHeaders
+    /// The body: none, in memory, or in a temporary file.
     public internal(set) var body: HTTPRequestBody
     /// The peer's address (`ip:port`, or the unix socket path or `unix` for unix sockets).
     public let remoteAddress: String
@@ -59,6 +60,7 @@ public final class HTTPRequest {
     private var parsedQuery: [(String, String)]?
     private var parsedCookies: [String: String]?
 
+    /// A request as the server builds it (tests and internal callers may build one too).
     public init(method: HTTPMethod, path: String, rawQuery: String = "", version: HTTPVersion = .http1_1,
                 headers: HTTPHeaders = HTTPHeaders(), body: HTTPRequestBody = .none,
                 remoteAddress: String = "", requestID: String = "") {

@@ -2,6 +2,7 @@ import Glibc
 
 /// A region of an open file, sent with `sendfile`; the region owns the descriptor and closes it when released.
 public final class HTTPFileRegion {
+    /// The open file (owned by the region).
     public let fd: Int32
     public let offset: Int
     public let length: Int
@@ -59,6 +60,7 @@ public struct HTTPResponse {
     public var headers: HTTPHeaders
     public var body: HTTPResponseBody
 
+    /// A response with any body.
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: HTTPResponseBody = .empty) {
         self.status = status
         self.headers = headers

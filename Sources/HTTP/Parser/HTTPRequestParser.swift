@@ -78,6 +78,7 @@ public struct HTTPRequestParser {
     /// Bytes of the current message consumed by earlier calls, once the head is done (for error offsets).
     var messageBase = 0
 
+    /// A parser waiting for the first request of a connection.
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
         positionLimit = limits.maxRequestLineBytes

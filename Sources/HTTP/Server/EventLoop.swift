@@ -261,9 +261,11 @@ final class EventLoop {
     /// Hands a completion to this loop from another thread.
     func post(_ completion: Completion) {
         completionMutex.lock()
+        let wasEmpty = completions.isEmpty
         completions.append(completion)
         completionMutex.unlock()
-        wake()
+        // A non-empty queue has a wake-up on its way already; the loop takes the whole queue at once.
+        if wasEmpty { wake() }
     }
 
     func wake() {

@@ -53,6 +53,27 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.text, "slow 5")
     }
 
+    func testALongPipelineIsServedWholeWithoutStarvingOthers() throws {
+        let running = try RunningServer(router: echoRouter())
+        defer { running.stop() }
+        let greedy = try running.connect()
+        let count = 20_000
+        let pipeline = Array(String(repeating: "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", count: count).utf8)
+        let sender = JoinableThread(name: "pipeline-sender") { greedy.send(pipeline) }
+        let other = try running.connect()
+        let start = monotonicNanoseconds()
+        other.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(other.readResponse()?.text, "hello")
+        XCTAssertLessThan((monotonicNanoseconds() - start) / 1_000_000, 1000, "another connection must not wait behind the pipeline")
+        var answered = 0
+        while answered < count, let response = greedy.readResponse() {
+            XCTAssertEqual(response.text, "hello")
+            answered += 1
+        }
+        sender.join()
+        XCTAssertEqual(answered, count)
+    }
+
     func testChunkedUploadIsDecoded() throws {
         let running = try RunningServer(router: echoRouter())
         defer { running.stop() }

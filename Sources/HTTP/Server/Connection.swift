@@ -16,6 +16,8 @@ final class Connection {
     var readable = false
     /// epoll reported that the peer hung up: reading goes on until EOF.
     var hangupSeen = false
+    /// The connection waits in the loop's list of deferred reads.
+    var readDeferred = false
     var closed = false
     /// The response is written and our side shut down; reading and discarding until EOF.
     var lingering = false
@@ -91,10 +93,15 @@ final class Connection {
 
     func onReadable() {
         let scratch = loop.scratch
+        var discarded = 0
+        var reads = 0
         while readable && !closed {
             if lingering {
+                // Discard what the client still sends, a bounded amount per event so that a client
+                // that never stops cannot hold the loop; the linger timeout ends it.
+                if discarded >= 16 { return }
                 let n = recv(fd, scratch.baseAddress, scratch.count, 0)
-                if n > 0 { continue }
+                if n > 0 { discarded += 1; continue }
                 if n < 0 && errno == EINTR { continue }
                 if n < 0 && errno == EAGAIN { readable = false; return }
                 close()
@@ -102,6 +109,12 @@ final class Connection {
             }
             // While a request is handled, keep at most a bounded amount of what follows it.
             if isBusy && pending.count >= 2 * scratch.count { return }
+            // A client that keeps the socket full gets a turn, then the other connections get theirs.
+            if reads >= 8 {
+                deferReading()
+                return
+            }
+            reads += 1
             let n = recv(fd, scratch.baseAddress, scratch.count, 0)
             if n > 0 {
                 // A short read drained the socket: the next edge says when there is more. After a
@@ -123,6 +136,21 @@ final class Connection {
                 return
             }
         }
+    }
+
+    /// Asks the loop to continue reading this socket after the other ready connections.
+    func deferReading() {
+        guard !readDeferred else { return }
+        readDeferred = true
+        loop.deferredReads.append(self)
+    }
+
+    /// The loop's turn came back to a socket whose reading was deferred.
+    func resumeDeferredReading() {
+        readDeferred = false
+        guard !closed else { return }
+        if readable { onReadable() }
+        if !closed { syncTimer() }
     }
 
     func input(_ bytes: UnsafeRawBufferPointer) {

@@ -27,6 +27,9 @@ final class EventLoop {
     let scratch: UnsafeMutableRawBufferPointer
     var draining = false
     var listening = false
+    /// Connections that had more to read when their turn ended; served after the next epoll_wait.
+    var deferredReads: [Connection] = []
+    private var deferredInHand: [Connection] = []
 
     enum Completion {
         case response(Connection, HTTPResponse)
@@ -86,7 +89,7 @@ final class EventLoop {
         defer { events.deallocate() }
         var nextTick = now &+ tick
         while true {
-            let wait = nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
+            let wait = !deferredReads.isEmpty ? 0 : nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
             let count = epoll_wait(epollFD, events, Int32(capacity), wait)
             now = monotonicNanoseconds()
             server.onLoopAlive?(index)
@@ -102,6 +105,11 @@ final class EventLoop {
                         connection.handle(events: event.events)
                     }
                 }
+            }
+            if !deferredReads.isEmpty {
+                swap(&deferredReads, &deferredInHand)
+                for connection in deferredInHand { connection.resumeDeferredReading() }
+                deferredInHand.removeAll(keepingCapacity: true)
             }
             if now >= nextTick {
                 sweepTimers()

@@ -5,6 +5,7 @@ final class WorkerPool {
     private var jobs: [() -> Void] = []
     private var head = 0
     private var stopping = false
+    private var idleWorkers = 0
     private var threads: [JoinableThread] = []
 
     init(threads count: Int, name: String) {
@@ -17,8 +18,10 @@ final class WorkerPool {
     func submit(_ job: @escaping () -> Void) {
         mutex.lock()
         jobs.append(job)
+        let wake = idleWorkers > 0
         mutex.unlock()
-        condition.signal()
+        // A busy worker takes the job when it finishes its own: no futex call needed then.
+        if wake { condition.signal() }
     }
 
     /// Runs the jobs already queued, then stops every worker and waits for them.
@@ -32,7 +35,11 @@ final class WorkerPool {
     private func work() {
         while true {
             mutex.lock()
-            while head == jobs.count && !stopping { condition.wait(mutex) }
+            while head == jobs.count && !stopping {
+                idleWorkers += 1
+                condition.wait(mutex)
+                idleWorkers -= 1
+            }
             if head == jobs.count {
                 mutex.unlock()
                 return

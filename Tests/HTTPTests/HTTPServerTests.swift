@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 import XCTest
 @testable import HTTP
@@ -317,7 +318,7 @@ final class HTTPServerTests: XCTestCase {
 
     func testAccessLogRecordsRequestsWithRequestIDs() throws {
         let running = try RunningServer(router: echoRouter())
-        let mutex = PThreadMutex()
+        let mutex = Lock()
         var records: [AccessLogRecord] = []
         var alive = Set<Int>()
         running.server.onAccessLog = { record in mutex.withLock { records.append(record) } }

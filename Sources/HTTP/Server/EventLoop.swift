@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 
@@ -38,7 +39,7 @@ final class EventLoop {
         case adopt(fd: Int32, remoteAddress: String)
     }
 
-    private let completionMutex = PThreadMutex()
+    private let completionMutex = Lock()
     private var completions: [Completion] = []
     private var completionsInHand: [Completion] = []
 

@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 import Synchronization
@@ -21,7 +22,7 @@ public final class HTTPServer: @unchecked Sendable {
     let nextLoop = Atomic<Int>(0)
     /// The loops of the current run(); set before their threads start, so they read it without a lock.
     private(set) var activeLoops: [EventLoop] = []
-    private let loopsMutex = PThreadMutex()
+    private let loopsMutex = Lock()
     private var loops: [EventLoop] = []
     private(set) var pool: WorkerPool?
     let seed: UInt64

@@ -1,7 +1,8 @@
+import Daemon
+
 /// Threads that run jobs that may block (handlers that wait on a database, body streams).
 final class WorkerPool {
-    private let mutex = PThreadMutex()
-    private let condition = Condition()
+    private let mutex = Lock()
     private var jobs: [() -> Void] = []
     private var head = 0
     private var stopping = false
@@ -21,13 +22,15 @@ final class WorkerPool {
         let wake = idleWorkers > 0
         mutex.unlock()
         // A busy worker takes the job when it finishes its own: no futex call needed then.
-        if wake { condition.signal() }
+        if wake { mutex.signal() }
     }
 
     /// Runs the jobs already queued, then stops every worker and waits for them.
     func shutdown() {
-        mutex.withLock { stopping = true }
-        condition.broadcast()
+        mutex.withLock {
+            stopping = true
+            mutex.broadcast()
+        }
         for thread in threads { thread.join() }
         threads = []
     }
@@ -37,7 +40,7 @@ final class WorkerPool {
             mutex.lock()
             while head == jobs.count && !stopping {
                 idleWorkers += 1
-                condition.wait(mutex)
+                mutex.wait()
                 idleWorkers -= 1
             }
             if head == jobs.count {

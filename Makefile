@@ -6,7 +6,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = .build/release
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run test bench fuzz clean
 
 deps:
 	@scripts/install-deps
@@ -23,6 +23,11 @@ run: release
 test: deps release
 	$(SWIFT) build --build-tests
 	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services scripts/run-tests
+
+# `make fuzz FUZZ_SECONDS=600`: libFuzzer on the HTTP request parser; crash inputs land in fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: release
 	scripts/with-services bench/run

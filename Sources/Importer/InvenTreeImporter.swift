@@ -41,7 +41,15 @@ public enum InvenTreeImporter {
     /// Imports the records of `dump`.
     public static func run(dump: InvenTreeDump, connection: PostgresConnection, options: ImportOptions) throws -> ImportReport {
         let started = now()
+        var mark = started
+        var phases: [(String, Double)] = []
+        func phase(_ name: String) {
+            let time = now()
+            phases.append((name, time - mark))
+            mark = time
+        }
         let plan = try ImportPlan(dump: dump)
+        phase("plan")
         var report = ImportReport()
         report.loaded = plan.loaded
         report.skipped = plan.skipped
@@ -59,6 +67,7 @@ public enum InvenTreeImporter {
             try connection.transaction { connection in
                 try connection.execute("SELECT pg_advisory_xact_lock($1)", [lockKey])
                 try refuseOrClearExistingData(connection, replace: options.replace)
+                phase("check/clear")
                 try connection.execute("SET CONSTRAINTS ALL DEFERRED")
                 let total = plan.rows.values.reduce(0) { $0 + $1.count }
                 var written = 0
@@ -75,22 +84,27 @@ public enum InvenTreeImporter {
                     }
                 }
                 try TableWriter.insertMemberships(plan.memberships, connection: connection)
+                phase("insert")
                 do {
                     try connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 } catch let error as PostgresError {
                     throw FailureLocator.explain(error, table: nil, plan: plan)
                 }
+                phase("constraints")
                 try TableWriter.moveSequences(ModelMappings.tables, connection: connection)
                 report.tableCounts = try countRows(connection)
                 try media.copy(plan.media)
                 try recordAttachmentSizes(media.sizes, connection: connection)
+                phase("media")
             }
+            phase("commit")
         } catch {
             media.undo()
             throw error
         }
         report.mediaCopied = media.copied
         report.mediaMissing = media.missing
+        report.phases = phases
         report.totalSeconds = now() - started
         return report
     }

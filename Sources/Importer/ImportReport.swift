@@ -18,7 +18,7 @@ public struct ImportReport {
     public var mediaMissing: [String] = []
     /// True when no media directory was given (files were not copied).
     public var mediaSkipped = false
-    /// Whether existing data was deleted first (--replace).
+    /// Whether existing data was deleted first (--replace and there was some).
     public var replaced = false
     /// Seconds spent reading the file, and in total.
     public var readSeconds = 0.0

@@ -54,7 +54,6 @@ public enum InvenTreeImporter {
         report.loaded = plan.loaded
         report.skipped = plan.skipped
         report.upgrades = plan.upgrades
-        report.replaced = options.replace
         report.mediaSkipped = options.mediaSource == nil
         for (model, fields) in plan.droppedFields.sorted(by: { $0.key < $1.key }) {
             for (field, entry) in fields.sorted(by: { $0.key < $1.key }) {
@@ -66,7 +65,7 @@ public enum InvenTreeImporter {
         do {
             try connection.transaction { connection in
                 try connection.execute("SELECT pg_advisory_xact_lock($1)", [lockKey])
-                try refuseOrClearExistingData(connection, replace: options.replace)
+                report.replaced = try refuseOrClearExistingData(connection, replace: options.replace)
                 phase("check/clear")
                 try connection.execute("SET CONSTRAINTS ALL DEFERRED")
                 let total = plan.rows.values.reduce(0) { $0 + $1.count }
@@ -123,16 +122,17 @@ public enum InvenTreeImporter {
     /// Every table an import fills, and the sessions that belong to its users.
     static var inventoryTables: [String] { ModelMappings.tables + ["users_session"] }
 
-    /// Refuses to import over existing data, unless `replace`, which deletes it.
-    static func refuseOrClearExistingData(_ connection: PostgresConnection, replace: Bool) throws {
+    /// Refuses to import over existing data, unless `replace`, which deletes it; true when it did.
+    static func refuseOrClearExistingData(_ connection: PostgresConnection, replace: Bool) throws -> Bool {
         let present = try countRows(connection).filter { $0.count > 0 }
-        guard !present.isEmpty else { return }
+        guard !present.isEmpty else { return false }
         guard replace else {
             let examples = present.prefix(4).map { "\($0.count) rows in \($0.table)" }.joined(separator: ", ")
             throw ImportError("the database already holds data (\(examples)\(present.count > 4 ? ", ..." : "")): "
                 + "importing again would mix two inventories; give --replace to delete the existing data first")
         }
         try connection.execute("TRUNCATE " + inventoryTables.joined(separator: ", ") + " CASCADE")
+        return true
     }
 
     /// The number of rows in each inventory table.

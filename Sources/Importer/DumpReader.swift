@@ -17,9 +17,8 @@ public enum DumpReader {
         var combined = InvenTreeDump(records: [])
         for name in names {
             let dump = try readFile(path: path + "/" + name)
-            let offset = combined.records.count
             combined.records += dump.records.map {
-                InvenTreeRecord(model: $0.model, pk: $0.pk, fields: $0.fields, position: offset + $0.position, file: name)
+                InvenTreeRecord(model: $0.model, pk: $0.pk, fields: $0.fields, position: $0.position, file: name)
             }
             combined.apiVersion = combined.apiVersion ?? dump.apiVersion
             combined.sourceVersion = combined.sourceVersion ?? dump.sourceVersion

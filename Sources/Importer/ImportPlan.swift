@@ -114,7 +114,7 @@ struct ImportPlan {
                 throw ImportError.record(record, field: "model_type", "'\(modelType)' is not a kind of record that can have \(mapping.table == "common_parameter" ? "parameters" : "attachments")")
             }
             guard let key = DumpReader.integer(modelID), keys.contains(key, in: table) else {
-                throw ImportError.record(record, field: mapping.fields["model_id"] == nil ? "part" : "model_id",
+                throw ImportError.record(record, field: FailureLocator.sourceField(of: "model_id", model: record.model),
                                          "refers to \(modelType) \(describe(modelID)), which is not in the file")
             }
             values["model_id"] = key

@@ -18,11 +18,13 @@ public struct ImportReport {
     public var mediaMissing: [String] = []
     /// True when no media directory was given (files were not copied).
     public var mediaSkipped = false
-    /// Whether existing data was deleted first (--replace).
+    /// Whether existing data was deleted first (--replace and there was some).
     public var replaced = false
     /// Seconds spent reading the file, and in total.
     public var readSeconds = 0.0
     public var totalSeconds = 0.0
+    /// Seconds per phase after reading (plan, clear, insert, constraints, media), for benchmarks.
+    public var phases: [(name: String, seconds: Double)] = []
 
     /// The number of records stored for `model`.
     public func loadedCount(_ model: String) -> Int { loaded.first { $0.model == model }?.count ?? 0 }
@@ -72,7 +74,8 @@ public struct ImportReport {
             for path in mediaMissing { lines.append("  " + path) }
         }
         if replaced { lines.append("the data that was in the database before was deleted (--replace)") }
-        lines.append(String(format: "done in %.2f s (reading the file: %.2f s)", totalSeconds, readSeconds))
+        let phaseText = ([("read", readSeconds)] + phases).map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", ")
+        lines.append(String(format: "done in %.2f s (", totalSeconds) + phaseText + ")")
         return lines.joined(separator: "\n")
     }
 }

@@ -41,12 +41,19 @@ public enum InvenTreeImporter {
     /// Imports the records of `dump`.
     public static func run(dump: InvenTreeDump, connection: PostgresConnection, options: ImportOptions) throws -> ImportReport {
         let started = now()
+        var mark = started
+        var phases: [(String, Double)] = []
+        func phase(_ name: String) {
+            let time = now()
+            phases.append((name, time - mark))
+            mark = time
+        }
         let plan = try ImportPlan(dump: dump)
+        phase("plan")
         var report = ImportReport()
         report.loaded = plan.loaded
         report.skipped = plan.skipped
         report.upgrades = plan.upgrades
-        report.replaced = options.replace
         report.mediaSkipped = options.mediaSource == nil
         for (model, fields) in plan.droppedFields.sorted(by: { $0.key < $1.key }) {
             for (field, entry) in fields.sorted(by: { $0.key < $1.key }) {
@@ -58,7 +65,8 @@ public enum InvenTreeImporter {
         do {
             try connection.transaction { connection in
                 try connection.execute("SELECT pg_advisory_xact_lock($1)", [lockKey])
-                try refuseOrClearExistingData(connection, replace: options.replace)
+                report.replaced = try refuseOrClearExistingData(connection, replace: options.replace)
+                phase("check/clear")
                 try connection.execute("SET CONSTRAINTS ALL DEFERRED")
                 let total = plan.rows.values.reduce(0) { $0 + $1.count }
                 var written = 0
@@ -75,22 +83,27 @@ public enum InvenTreeImporter {
                     }
                 }
                 try TableWriter.insertMemberships(plan.memberships, connection: connection)
+                phase("insert")
                 do {
                     try connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 } catch let error as PostgresError {
                     throw FailureLocator.explain(error, table: nil, plan: plan)
                 }
+                phase("constraints")
                 try TableWriter.moveSequences(ModelMappings.tables, connection: connection)
                 report.tableCounts = try countRows(connection)
                 try media.copy(plan.media)
                 try recordAttachmentSizes(media.sizes, connection: connection)
+                phase("media")
             }
+            phase("commit")
         } catch {
             media.undo()
             throw error
         }
         report.mediaCopied = media.copied
         report.mediaMissing = media.missing
+        report.phases = phases
         report.totalSeconds = now() - started
         return report
     }
@@ -109,16 +122,17 @@ public enum InvenTreeImporter {
     /// Every table an import fills, and the sessions that belong to its users.
     static var inventoryTables: [String] { ModelMappings.tables + ["users_session"] }
 
-    /// Refuses to import over existing data, unless `replace`, which deletes it.
-    static func refuseOrClearExistingData(_ connection: PostgresConnection, replace: Bool) throws {
+    /// Refuses to import over existing data, unless `replace`, which deletes it; true when it did.
+    static func refuseOrClearExistingData(_ connection: PostgresConnection, replace: Bool) throws -> Bool {
         let present = try countRows(connection).filter { $0.count > 0 }
-        guard !present.isEmpty else { return }
+        guard !present.isEmpty else { return false }
         guard replace else {
             let examples = present.prefix(4).map { "\($0.count) rows in \($0.table)" }.joined(separator: ", ")
             throw ImportError("the database already holds data (\(examples)\(present.count > 4 ? ", ..." : "")): "
                 + "importing again would mix two inventories; give --replace to delete the existing data first")
         }
         try connection.execute("TRUNCATE " + inventoryTables.joined(separator: ", ") + " CASCADE")
+        return true
     }
 
     /// The number of rows in each inventory table.

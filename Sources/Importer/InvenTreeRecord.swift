@@ -9,7 +9,7 @@ public struct InvenTreeRecord {
     /// The primary key, when the record has an integer one.
     public let pk: Int?
     public let fields: [String: Any]
-    /// Index of the record in the import (0-based), for error messages.
+    /// Index of the record in its file (0-based), for error messages.
     public let position: Int
     /// The file the record came from, when several files are imported together.
     public let file: String?

@@ -8,16 +8,17 @@ struct KeyIndex {
     private(set) var groupByName: [String: Int] = [:]
 
     init(records: [InvenTreeRecord]) throws {
-        var firstPosition: [String: [Int: Int]] = [:]
+        var first: [String: [Int: InvenTreeRecord]] = [:]
         for record in records {
             guard let mapping = ModelMappings.byModel[record.model], mapping.keepsPrimaryKey else { continue }
             guard let pk = record.pk else {
                 throw ImportError.record(record, field: nil, "has no integer primary key")
             }
-            if let earlier = firstPosition[mapping.table]?[pk] {
-                throw ImportError.record(record, field: nil, "uses the same primary key as record \(earlier + 1) (both are stored in \(mapping.table))")
+            if let earlier = first[mapping.table]?[pk] {
+                let place = "record \(earlier.position + 1)" + (earlier.file.map { " in \($0)" } ?? "")
+                throw ImportError.record(record, field: nil, "uses the same primary key as \(place), \(earlier.model) (both are stored in \(mapping.table))")
             }
-            firstPosition[mapping.table, default: [:]][pk] = record.position
+            first[mapping.table, default: [:]][pk] = record
             keys[mapping.table, default: []].insert(pk)
             if record.model == "auth.user", let name = record.fields["username"] as? String { userByName[name] = pk }
             if record.model == "auth.group", let name = record.fields["name"] as? String { groupByName[name] = pk }

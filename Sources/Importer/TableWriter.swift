@@ -6,6 +6,9 @@ import Postgres
 /// row type, so PostgreSQL converts every value with the column's input function. Columns a
 /// record does not have are left to their defaults.
 enum TableWriter {
+    /// Rows per statement: large enough to cost little per row, small enough for a moving progress bar.
+    static let batchSize = 500
+
     /// Inserts `rows` into `table`; calls `progress` with the number of rows written so far.
     static func insert(_ rows: [PlannedRow], into table: String, connection: PostgresConnection,
                        progress: (Int) -> Void) throws {
@@ -13,19 +16,19 @@ enum TableWriter {
         while start < rows.count {
             let columns = rows[start].values.keys.sorted()
             var end = start + 1
-            while end < rows.count, rows[end].values.count == columns.count,
+            while end < rows.count, end - start < batchSize, rows[end].values.count == columns.count,
                   rows[end].values.keys.allSatisfy({ rows[start].values[$0] != nil }) {
                 end += 1
             }
-            let payload: Data
+            let payload: String
             do {
-                payload = try JSONSerialization.data(withJSONObject: rows[start..<end].map(\.values), options: [])
+                payload = try RowJSONEncoder.encode(rows[start..<end])
             } catch {
                 throw ImportError.record(rows[start].record, field: nil, "cannot be encoded for the database: \(error)")
             }
             let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let sql = "INSERT INTO \(table) (\(list)) SELECT \(list) FROM jsonb_populate_recordset(NULL::\(table), $1::jsonb)"
-            try connection.execute(sql, [String(decoding: payload, as: UTF8.self)])
+            try connection.execute(sql, [payload])
             progress(end)
             start = end
         }

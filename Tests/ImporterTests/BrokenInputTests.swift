@@ -98,4 +98,13 @@ final class BrokenInputTests: ImporterTestCase {
         XCTAssertTrue(report.summary.contains("widgets.gizmo"), report.summary)
         XCTAssertTrue(report.summary.contains("part.part.colour in 1 records"), report.summary)
     }
+
+    func testADuplicatePrimaryKeyIsNamedWithBothRecords() throws {
+        var records = try demoRecords()
+        let copy = try XCTUnwrap(records.first { $0["model"] as? String == "part.part" && $0["pk"] as? Int == 5 })
+        records.append(copy)
+        let message = importError { try importFile(try write(records, as: "duplicate.json")) }
+        XCTAssertTrue(message.contains("(part.part pk 5): uses the same primary key as record"), message)
+        XCTAssertEqual(try count("part_part"), 0)
+    }
 }

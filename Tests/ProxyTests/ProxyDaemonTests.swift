@@ -57,11 +57,7 @@ final class ProxyDaemonTests: XCTestCase {
         let web = try ChildProcess(executable: try Self.executable("stockroom-web"), arguments: ["--listen", "web=unix:\(webSocket)"],
                                    environment: common)
         defer { if web.isRunning { web.signal(SIGKILL) } }
-        let webDeadline = Date.now.addingTimeInterval(20)
-        while access(webSocket, F_OK) != 0 {
-            guard web.isRunning, Date.now < webDeadline else { throw TestFailure("stockroom-web never listened: \(web.standardError)") }
-            usleep(20_000)
-        }
+        XCTAssertTrue(web.waitForStandardError(containing: " ready", timeout: 30), "stockroom-web did not start: \(web.standardError)")
         let port = Self.freePort()
         var proxyEnvironment = common
         proxyEnvironment["STOCKROOM_WEB_SOCKET"] = webSocket

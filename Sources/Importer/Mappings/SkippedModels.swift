@@ -1,6 +1,12 @@
 /// InvenTree models that Stockroom does not store, each with the reason given in the import summary.
 enum SkippedModels {
     static let reasons: [String: String] = [
+        "contenttypes.contenttype": "Django's content types; Stockroom names kinds of record directly",
+        "auth.permission": "Django model permissions; InvenTree grants access through rule sets",
+        "sessions.session": "browser sessions are not carried over; users sign in again",
+        "admin.logentry": "the history of Django's admin site",
+        "account.emailaddress": "allauth's e-mail verification records; the address itself is on auth.user",
+        "error_report.error": "InvenTree's log of server errors",
         "part.partpricing": "cached pricing that InvenTree recomputes from price breaks and orders; Stockroom computes it too",
         "common.newsfeedentry": "a cache of inventree.org's news feed",
         "common.notificationentry": "a record of notifications already sent",

@@ -1,3 +1,4 @@
+import Daemon
 import Synchronization
 
 /// How a `.deferred` handler hands its response to the engine: `respond` once, from any thread.
@@ -17,21 +18,20 @@ public final class HTTPResponder: @unchecked Sendable {
 
     /// Blocks a caller until a deferred handler answers (for `Router.respond(to:)` and tests).
     final class Waiter: @unchecked Sendable {
-        private let mutex = PThreadMutex()
-        private let condition = Condition()
+        private let lock = Lock()
         private var response: HTTPResponse?
 
         func deliver(_ answer: HTTPResponse) {
-            mutex.withLock {
+            lock.withLock {
                 response = answer
-                condition.signal()
+                lock.signal()
             }
         }
 
         func wait() -> HTTPResponse {
-            mutex.lock()
-            defer { mutex.unlock() }
-            while response == nil { condition.wait(mutex) }
+            lock.lock()
+            defer { lock.unlock() }
+            while response == nil { lock.wait() }
             return response ?? HTTPResponse.error(500, "no response")
         }
     }

@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 
 /// Idle keep-alive connections to one upstream, most recently used first. Thread-safe.
@@ -9,7 +10,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     /// Connections behind a plain pthread mutex: contended, its futex is far cheaper than the
     /// priority-inheriting one of `Synchronization.Mutex`, which profiles showed in the kernel.
     private final class Shard {
-        private let mutex = PThreadMutex()
+        private let mutex = Lock()
         private var connections: [UpstreamConnection] = []
 
         func withLock<R>(_ body: (inout [UpstreamConnection]) -> R) -> R {

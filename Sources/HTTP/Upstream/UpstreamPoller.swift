@@ -7,7 +7,7 @@ final class UpstreamClientCore: @unchecked Sendable {
     let address: UpstreamAddress
     let configuration: UpstreamConfiguration
     let pool: UpstreamConnectionPool
-    private let pollerMutex = PThreadMutex()
+    private let pollerMutex = Lock()
     private var startedPoller: UpstreamPoller?
 
     init(address: UpstreamAddress, configuration: UpstreamConfiguration, pool: UpstreamConnectionPool) {
@@ -43,7 +43,7 @@ final class UpstreamPoller: @unchecked Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let inboxMutex = PThreadMutex()
+    private let inboxMutex = Lock()
     private var inbox: [Job] = []
     private var stopping = false
     /// Exchanges whose deadlines are checked; only the poller's thread touches it.

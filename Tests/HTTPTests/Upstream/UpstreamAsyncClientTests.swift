@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 import XCTest
 @testable import HTTP
@@ -127,15 +128,11 @@ final class UpstreamAsyncClientTests: XCTestCase {
 
 /// A one-shot signal with a timeout, on a pthread mutex and condition.
 final class DispatchSemaphoreLike: @unchecked Sendable {
-    private let mutex = PThreadMutex()
-    private let condition = Condition()
+    private let mutex = Lock()
     private var signalled = false
 
     func signal() {
-        mutex.withLock {
-            signalled = true
-            condition.signal()
-        }
+        mutex.withLock { signalled = true }
     }
 
     func wait(seconds: Double) -> Bool {

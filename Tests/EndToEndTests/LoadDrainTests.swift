@@ -155,4 +155,44 @@ final class LoadDrainTests: XCTestCase {
         run.signal(SIGTERM)
         XCTAssertEqual(try run.wait(timeout: 60), .exited(0), String(run.standardOutput.suffix(3000)))
     }
+
+    /// The same restart under Debian's `wrk` (32 keep-alive connections, reconnecting after each
+    /// `Connection: close`): wrk reports no socket error of any kind (connect, read, write, timeout)
+    /// and no response other than 2xx or 3xx while the proxy behind the held socket is replaced.
+    func testWrkSeesNoErrorWhileTheProxyIsRestartedUnderStockroomRun() throws {
+        guard access("/usr/bin/wrk", X_OK) == 0 else { throw BuiltExecutable.Failure(description: "/usr/bin/wrk is missing: scripts/install-deps installs it") }
+        let root = try makeStaticRoot("drain-wrk")
+        let port = StackFixture.freePort()
+        var environment = try baseEnvironment()
+        environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
+        let run = try ChildProcess(executable: try StackFixture.executable("stockroom"),
+                                   arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
+                                   environment: environment)
+        defer { if run.isRunning { run.signal(SIGKILL) } }
+        try waitUntilServing(port: port, path: "/api/", timeout: 60, process: run)
+        let before = proxyProcesses(mentioning: root + "/state")
+        XCTAssertEqual(before.count, 1, "one stockroom-proxy under stockroom run: \(before)")
+
+        let wrk = try ChildProcess(executable: "/usr/bin/wrk",
+                                   arguments: ["-t2", "-c32", "-d5s", "--timeout", "10s", "http://127.0.0.1:\(port)/api/"],
+                                   environment: ["PATH": "/usr/bin:/bin"])
+        defer { if wrk.isRunning { wrk.signal(SIGKILL) } }
+        usleep(2_000_000)
+        for pid in before { kill(pid, SIGTERM) }
+        XCTAssertEqual(try wrk.wait(timeout: 30), .exited(0), wrk.standardError)
+        let report = wrk.standardOutput
+        print("wrk across a proxy restart:\n\(report)")
+
+        XCTAssertFalse(report.contains("Socket errors"), "wrk saw socket errors:\n\(report)")
+        XCTAssertFalse(report.contains("Non-2xx or 3xx"), "wrk saw failed responses:\n\(report)")
+        let requests = report.split(separator: "\n").first { $0.contains(" requests in ") }
+            .flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
+        XCTAssertGreaterThan(requests, 1000, "wrk made too few requests to prove anything:\n\(report)")
+        let after = proxyProcesses(mentioning: root + "/state")
+        XCTAssertEqual(after.count, 1, "\(after)")
+        XCTAssertFalse(after.contains { before.contains($0) }, "the proxy was replaced: before \(before), after \(after)")
+
+        run.signal(SIGTERM)
+        XCTAssertEqual(try run.wait(timeout: 60), .exited(0), String(run.standardOutput.suffix(3000)))
+    }
 }

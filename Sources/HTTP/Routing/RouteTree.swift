@@ -53,15 +53,17 @@ struct RouteTree {
         node.ending.append(index)
     }
 
-    /// Every route whose segments match `path` (the trailing slash is checked by the caller).
-    func candidates(_ path: String) -> [Candidate] {
+    /// Every route that matches `path`: its segments, and its trailing slash as `endsWithSlash(route)` says.
+    func candidates(_ path: String, endsWithSlash: (Int) -> Bool) -> [Candidate] {
         var found: [Candidate] = []
         var parameters: [Range<String.Index>] = []
-        collect(root, path, from: path.utf8.startIndex, &parameters, into: &found)
+        let pathHasSlash = path.utf8.count > 1 && path.utf8.last == 0x2F
+        collect(root, path, from: path.utf8.startIndex, pathHasSlash: pathHasSlash, endsWithSlash, &parameters, into: &found)
         return found
     }
 
-    private func collect(_ node: Node, _ path: String, from start: String.Index,
+    private func collect(_ node: Node, _ path: String, from start: String.Index, pathHasSlash: Bool,
+                         _ endsWithSlash: (Int) -> Bool,
                          _ parameters: inout [Range<String.Index>], into found: inout [Candidate]) {
         let utf8 = path.utf8
         var position = start
@@ -70,7 +72,9 @@ struct RouteTree {
             found.append(Candidate(index: index, parameters: parameters, rest: position..<utf8.endIndex))
         }
         guard position < utf8.endIndex else {
-            for index in node.ending { found.append(Candidate(index: index, parameters: parameters, rest: nil)) }
+            for index in node.ending where endsWithSlash(index) == pathHasSlash {
+                found.append(Candidate(index: index, parameters: parameters, rest: nil))
+            }
             return
         }
         let segmentStart = position
@@ -78,12 +82,12 @@ struct RouteTree {
         let segment = utf8[segmentStart..<position]
         if !node.literals.isEmpty, let bucket = node.literals[Self.hash(segment)] {
             for child in bucket where child.bytes.elementsEqual(segment) {
-                collect(child.node, path, from: position, &parameters, into: &found)
+                collect(child.node, path, from: position, pathHasSlash: pathHasSlash, endsWithSlash, &parameters, into: &found)
             }
         }
         if let child = node.parameter {
             parameters.append(segmentStart..<position)
-            collect(child, path, from: position, &parameters, into: &found)
+            collect(child, path, from: position, pathHasSlash: pathHasSlash, endsWithSlash, &parameters, into: &found)
             parameters.removeLast()
         }
     }

@@ -139,8 +139,7 @@ public final class Router {
 
     /// Finds the route for `method` and the normalised `path`.
     public func match(method: HTTPMethod, path: String) -> RouteMatch {
-        let trailingSlash = path.utf8.count > 1 && path.utf8.last == 0x2F
-        var matching = tree.candidates(path).filter { $0.rest != nil || routes[$0.index].trailingSlash == trailingSlash }
+        var matching = tree.candidates(path) { routes[$0].trailingSlash }
         if matching.count > 1 { matching.sort { $0.index < $1.index } }
         var allowed: [HTTPMethod] = []
         var getMatch: RouteTree.Candidate?

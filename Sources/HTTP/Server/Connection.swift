@@ -369,7 +369,9 @@ final class Connection {
         var close = forceClose
         if case .stream = response.body, head?.version == .http1_0 { close = true }
         // A handler's own `Connection` header is not sent (the server writes the one header), but its close is kept.
-        if !close && response.headers.containsToken("close", in: "Connection") { close = true }
+        if !close && response.headers.contains("Connection") && response.headers.containsToken("close", in: "Connection") {
+            close = true
+        }
         guard case .writeResponse(let closeAfter) = machine.responseReady(closeConnection: close) else { return self.close() }
         startResponse(response, closeAfter: closeAfter)
     }

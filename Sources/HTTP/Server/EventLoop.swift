@@ -95,7 +95,6 @@ final class EventLoop {
             let wait = !deferredReads.isEmpty ? 0 : nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
             let count = epoll_wait(epollFD, events, Int32(capacity), wait)
             now = monotonicNanoseconds()
-            server.onLoopAlive?(index)
             if count > 0 {
                 for i in 0..<Int(count) {
                     let event = events[i]
@@ -115,6 +114,8 @@ final class EventLoop {
                 deferredInHand.removeAll(keepingCapacity: true)
             }
             if now >= nextTick {
+                // Once a tick, not once per wake-up: with the watchdog on, the report takes a lock shared by all loops.
+                server.onLoopAlive?(index)
                 sweepTimers()
                 nextTick = now &+ tick
             }

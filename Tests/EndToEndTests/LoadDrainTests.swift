@@ -47,10 +47,15 @@ final class LoadDrainTests: XCTestCase {
 
     /// The pids of `stockroom-proxy` processes whose environment mentions `marker`.
     func proxyProcesses(mentioning marker: String) -> [pid_t] {
+        processes(of: "stockroom-proxy", mentioning: marker)
+    }
+
+    /// The pids of processes running `executable` whose environment mentions `marker`.
+    func processes(of executable: String, mentioning marker: String) -> [pid_t] {
         StackFixture.processes(mentioning: marker).filter { pid in
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let length = readlink("/proc/\(pid)/exe", &buffer, buffer.count - 1)
-            return length > 0 && String(cString: buffer).hasSuffix("/stockroom-proxy")
+            return length > 0 && String(cString: buffer).hasSuffix("/" + executable)
         }
     }
 
@@ -191,6 +196,38 @@ final class LoadDrainTests: XCTestCase {
         let after = proxyProcesses(mentioning: root + "/state")
         XCTAssertEqual(after.count, 1, "\(after)")
         XCTAssertFalse(after.contains { before.contains($0) }, "the proxy was replaced: before \(before), after \(after)")
+
+        run.signal(SIGTERM)
+        XCTAssertEqual(try run.wait(timeout: 60), .exited(0), String(run.standardOutput.suffix(3000)))
+    }
+
+    /// Under `stockroom run`, stockroom-web (behind the proxy's pool of keep-alive upstream connections)
+    /// is sent SIGTERM while 16 clients load `/api/` through the proxy: no request fails with a 502.
+    func testRestartingStockroomWebUnderLoadFailsNoProxiedRequest() throws {
+        let root = try makeStaticRoot("drain-web")
+        let port = StackFixture.freePort()
+        var environment = try baseEnvironment()
+        environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
+        let run = try ChildProcess(executable: try StackFixture.executable("stockroom"),
+                                   arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
+                                   environment: environment)
+        defer { if run.isRunning { run.signal(SIGKILL) } }
+        try waitUntilServing(port: port, path: "/api/", timeout: 60, process: run)
+        let before = processes(of: "stockroom-web", mentioning: root + "/state")
+        XCTAssertEqual(before.count, 1, "one stockroom-web under stockroom run: \(before)")
+
+        let load = KeepAliveLoad(port: port, paths: ["/api/"], clients: 16)
+        usleep(1_500_000)
+        for pid in before { kill(pid, SIGTERM) }
+        usleep(3_000_000)
+        let events = load.stop()
+        let summary = KeepAliveLoad.summary(events)
+        print("stockroom-web restart under load: \(summary)")
+
+        let after = processes(of: "stockroom-web", mentioning: root + "/state")
+        XCTAssertEqual(after.count, 1, "\(after)")
+        XCTAssertFalse(after.contains { before.contains($0) }, "stockroom-web was replaced: before \(before), after \(after)")
+        XCTAssertEqual(KeepAliveLoad.count(events, .answered), events.count, "every proxied request answered 200: \(summary)")
 
         run.signal(SIGTERM)
         XCTAssertEqual(try run.wait(timeout: 60), .exited(0), String(run.standardOutput.suffix(3000)))

@@ -6,5 +6,6 @@ enum PartRoutes {
         ResourceEndpoints.register(router, context, CategoryResources.category)
         ResourceEndpoints.register(router, context, ParameterResources.template)
         ResourceEndpoints.register(router, context, ParameterResources.parameter)
+        ResourceEndpoints.register(router, context, PartResource.part)
     }
 }

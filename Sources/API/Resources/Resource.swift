@@ -1,6 +1,7 @@
 import Auth
 import Postgres
 
+/// (Guide with an example: docs/api-resources.md.)
 /// A declarative description of one InvenTree resource: its table, fields, filters, search, ordering and
 /// expansions. `ResourceEndpoints.register` turns it into list, detail, create, update, delete, bulk delete
 /// and `OPTIONS` endpoints with InvenTree's conventions.
@@ -14,6 +15,9 @@ public struct Resource {
     public let table: String
     /// Extra FROM clause after `<table> t` (joins shared by fields and filters).
     public var joins: String = ""
+    /// Joins only the page and detail statements use (not `count(*)`, not filters): per-row figures such as
+    /// stock totals computed once in a LATERAL subquery that fields and `ordering` read.
+    public var selectJoins: String = ""
     /// The names of the list and detail views in `OPTIONS` (`Part List`, `Part Detail`).
     public var listName: String
     public var detailName: String

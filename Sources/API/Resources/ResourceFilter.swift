@@ -126,6 +126,7 @@ public enum ResourceSQL {
     nonisolated(unsafe) public static var observer: ((String) -> Void)?
 
     /// Runs `sql` as a prepared statement with `parameters`.
+    @discardableResult
     public static func query(_ connection: PostgresConnection, _ sql: String, _ parameters: [PostgresValue?] = []) throws -> PostgresResult {
         observer?(sql)
         return try connection.query(PreparedStatement(sql), parameters)

@@ -9,7 +9,7 @@ enum ResourceReader {
     static func writeRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                           where whereClause: String, _ parameters: [PostgresValue?], orderBy: String, tail: String = "",
                           to out: inout [UInt8]) throws -> Int {
-        let sql = "SELECT \(selection.selectList) FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)"
+        let sql = "SELECT \(selection.selectList) FROM \(resource.from) \(resource.selectJoins) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)"
         let result = try ResourceSQL.query(connection, sql, parameters)
         let nested = try loadNested(selection, result, connection, userID: parameters.first ?? nil)
         let names = selection.fields.map { field -> [UInt8] in
@@ -63,7 +63,7 @@ enum ResourceReader {
             let related = expansion.resource()
             let relatedSelection = FieldSelection(related, detail: false) { _ in nil }
             let keyList = "{" + keys.sorted().joined(separator: ",") + "}"
-            let sql = "SELECT \(expansion.relatedKey), \(relatedSelection.selectList) FROM \(related.from) WHERE \(userGuard) AND \(expansion.relatedKey) = ANY($2::integer[]) ORDER BY \(related.defaultOrdering), t.id"
+            let sql = "SELECT \(expansion.relatedKey), \(relatedSelection.selectList) FROM \(related.from) \(related.selectJoins) WHERE \(userGuard) AND \(expansion.relatedKey) = ANY($2::integer[]) ORDER BY \(related.defaultOrdering), t.id"
             let rows = try ResourceSQL.query(connection, sql, [userID, keyList])
             let inner = try loadNested(FieldSelection(shifted: relatedSelection), rows, connection, userID: userID)
             var byKey: [String: [[UInt8]]] = [:]

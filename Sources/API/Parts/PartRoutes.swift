@@ -1,11 +1,13 @@
-/// Registers the part side of InvenTree's API. Fixed paths go before `<path><pk>/` patterns they would match.
+/// Registers the part side of InvenTree's API. Fixed paths go before the `<path><pk>/` patterns that would take them.
 enum PartRoutes {
     static func register(_ router: APIRouter, _ context: APIContext) {
-        ResourceEndpoints.register(router, context, CategoryResources.tree)
-        ResourceEndpoints.register(router, context, CategoryResources.parameterTemplates)
-        ResourceEndpoints.register(router, context, CategoryResources.category)
-        ResourceEndpoints.register(router, context, ParameterResources.template)
-        ResourceEndpoints.register(router, context, ParameterResources.parameter)
+        for resource in [CategoryResources.tree, CategoryResources.parameterTemplates, CategoryResources.category,
+                         ParameterResources.template, ParameterResources.parameter,
+                         PartDetailResources.testTemplate, PartDetailResources.related, PartDetailResources.internalPrice,
+                         PartDetailResources.salePrice, BomResources.substitute, BomResources.item] {
+            ResourceEndpoints.register(router, context, resource)
+        }
+        PartRequirements.register(router, context)
         ResourceEndpoints.register(router, context, PartResource.part)
     }
 }

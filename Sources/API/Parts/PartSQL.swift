@@ -30,11 +30,14 @@ enum PartSQL {
         WHERE s.part_id = t.id AND l.external AND \(inStockCondition))
         """
     /// Open purchase orders (pending, placed, on hold): what is still to be received, in the part's units.
-    static let onOrder = """
+    static let onOrder = onOrder(part: "t.id")
+    static func onOrder(part: String) -> String {
+        """
         (SELECT coalesce(sum((l.quantity - l.received) * sp.pack_quantity_native), 0) FROM order_purchaseorderlineitem l \
         JOIN order_purchaseorder o ON o.id = l.order_id JOIN company_supplierpart sp ON sp.id = l.part_id \
-        WHERE sp.part_id = t.id AND o.status IN (10, 20, 25) AND l.quantity > l.received)
+        WHERE sp.part_id = \(part) AND o.status IN (10, 20, 25) AND l.quantity > l.received)
         """
+    }
     /// Active builds (pending, production, on hold).
     static let activeBuild = "b.status IN (10, 20, 25)"
     static let scheduledToBuild = """

@@ -9,8 +9,8 @@ enum ResourceReader {
     static func writeRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                           where whereClause: String, _ parameters: [PostgresValue?], orderBy: String, tail: String = "",
                           to out: inout [UInt8]) throws -> Int {
-        let sql = pageSQL(resource, select: selection.selectList, where: whereClause, orderBy: orderBy, tail: tail)
-        let result = try ResourceSQL.query(connection, sql, parameters)
+        let result = try pageRows(resource, select: selection.selectList, where: whereClause, parameters, orderBy: orderBy,
+                                  tail: tail, connection: connection)
         let nested = try loadNested(selection, result, connection, userID: parameters.first ?? nil)
         let names = selection.fields.map { field -> [UInt8] in
             var name: [UInt8] = []
@@ -48,19 +48,25 @@ enum ResourceReader {
         return result.count
     }
 
-    /// The statement for a page of rows. With `selectJoins`, the page's ids are chosen first (filters, order,
-    /// limit) in the CTE `page`, so that the joins compute their figures for those rows only (they may aggregate
-    /// over `(SELECT id FROM page)`); the page keeps its order by `page.position`.
-    static func pageSQL(_ resource: Resource, select: String, where whereClause: String, orderBy: String, tail: String = "") -> String {
+    /// The placeholder of the page's primary keys (an integer array) in `selectJoins`.
+    public static let pageIDs = "$2::integer[]"
+
+    /// The page's rows. A resource with `selectJoins` takes two statements: the page's ids (filters, order, limit),
+    /// then the rows of exactly those ids, so that the joins compute their figures for the page only, indexed by
+    /// `= ANY(<pageIDs>)` (one grouped pass per table, whatever the page size).
+    static func pageRows(_ resource: Resource, select: String, where whereClause: String, _ parameters: [PostgresValue?],
+                         orderBy: String, tail: String = "", connection: PostgresConnection) throws -> PostgresResult {
         guard !resource.selectJoins.isEmpty else {
-            return "SELECT \(select) FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)"
+            return try ResourceSQL.query(connection, "SELECT \(select) FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
+                                         parameters)
         }
-        return """
-            WITH page AS MATERIALIZED (SELECT t.id, row_number() OVER (ORDER BY \(orderBy)) AS position FROM \(resource.from) \
-            WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)) \
-            SELECT \(select) FROM page JOIN \(resource.table) t ON t.id = page.id \(resource.joins) \(resource.selectJoins) \
-            ORDER BY page.position
-            """
+        let ids = try ResourceSQL.query(connection, "SELECT t.id FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
+                                        parameters).map { $0[0]?.text ?? "0" }
+        let idList = "{" + ids.joined(separator: ",") + "}"
+        return try ResourceSQL.query(connection, """
+            SELECT \(select) FROM \(resource.from) \(resource.selectJoins) WHERE \(userGuard) AND t.id = ANY(\(pageIDs)) \
+            ORDER BY array_position(\(pageIDs), t.id)
+            """, [parameters.first ?? nil, idList])
     }
 
     /// A condition that uses `$1` (the user's id) so that every statement binds it with a known type.
@@ -78,9 +84,9 @@ enum ResourceReader {
             let related = expansion.resource()
             let relatedSelection = FieldSelection(related, detail: false) { _ in nil }
             let keyList = "{" + keys.sorted().joined(separator: ",") + "}"
-            let sql = pageSQL(related, select: "\(expansion.relatedKey), \(relatedSelection.selectList)",
-                              where: "\(expansion.relatedKey) = ANY($2::integer[])", orderBy: "\(related.defaultOrdering), t.id")
-            let rows = try ResourceSQL.query(connection, sql, [userID, keyList])
+            let rows = try pageRows(related, select: "\(expansion.relatedKey), \(relatedSelection.selectList)",
+                                    where: "\(expansion.relatedKey) = ANY($2::integer[])", [userID, keyList],
+                                    orderBy: "\(related.defaultOrdering), t.id", connection: connection)
             let inner = try loadNested(FieldSelection(shifted: relatedSelection), rows, connection, userID: userID)
             var byKey: [String: [[UInt8]]] = [:]
             for row in rows {

@@ -64,8 +64,8 @@ enum ResourceReader {
                                         parameters).map { $0[0]?.text ?? "0" }
         let idList = "{" + ids.joined(separator: ",") + "}"
         return try ResourceSQL.query(connection, """
-            SELECT \(select) FROM \(resource.from) \(resource.selectJoins) WHERE \(userGuard) AND t.id = ANY(\(pageIDs)) \
-            ORDER BY array_position(\(pageIDs), t.id)
+            SELECT \(select) FROM unnest(\(pageIDs)) WITH ORDINALITY AS page(id, position) JOIN \(resource.table) t ON t.id = page.id \
+            \(resource.joins) \(resource.selectJoins) WHERE \(userGuard) ORDER BY page.position
             """, [parameters.first ?? nil, idList])
     }
 

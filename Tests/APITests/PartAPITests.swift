@@ -245,3 +245,43 @@ enum FormEncodingForTests {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
     }
 }
+
+/// The annotations of every part agree with the same figures computed independently in SQL.
+final class PartAnnotationTests: DemoDataTestCase {
+    func testAnnotationsAgreeWithTheDatabase() throws {
+        let expected = try pool.withConnection { connection in
+            try connection.query("""
+                SELECT p.id,
+                  (SELECT count(*) FROM company_supplierpart sp WHERE sp.part_id = p.id)::int AS suppliers,
+                  (SELECT count(*) FROM stock_stockitem s WHERE s.part_id = p.id)::int AS items,
+                  (SELECT coalesce(sum(quantity), 0) FROM stock_stockitem s WHERE s.part_id = p.id AND s.quantity > 0
+                     AND s.status IN (10, 50, 55) AND s.sales_order_id IS NULL AND s.belongs_to_id IS NULL
+                     AND s.customer_id IS NULL AND s.consumed_by_id IS NULL AND NOT s.is_building)::float8 AS in_stock,
+                  (SELECT coalesce(sum((l.quantity - l.received) * sp.pack_quantity_native), 0) FROM order_purchaseorderlineitem l
+                     JOIN order_purchaseorder o ON o.id = l.order_id JOIN company_supplierpart sp ON sp.id = l.part_id
+                     WHERE sp.part_id = p.id AND o.status IN (10, 20, 25) AND l.quantity > l.received)::float8 AS ordering,
+                  (SELECT max(date)::text FROM part_partstocktake k WHERE k.part_id = p.id) AS last_stocktake
+                FROM part_part p
+                """).map { row in
+                (try row.decode("id", as: Int.self), try row.decode("suppliers", as: Int.self), try row.decode("items", as: Int.self),
+                 try row.decode("in_stock", as: Double.self), try row.decode("ordering", as: Double.self),
+                 try row.decode("last_stocktake", as: String?.self))
+            }
+        }
+        var byID: [Int: JSONValue] = [:]
+        for page in 0..<9 {
+            for part in array(try get("/api/part/?limit=50&offset=\(page * 50)")["results"]) {
+                if case .int(let pk)? = part["pk"] { byID[pk] = part }
+            }
+        }
+        XCTAssertEqual(byID.count, expected.count)
+        for (id, suppliers, items, inStock, ordering, lastStocktake) in expected {
+            guard let part = byID[id] else { XCTFail("part \(id) missing"); continue }
+            XCTAssertEqual(part["suppliers"], .int(suppliers), "part \(id)")
+            XCTAssertEqual(part["stock_item_count"], .int(items), "part \(id)")
+            XCTAssertEqual(part["in_stock"].flatMap(PartAPITests.number), inStock, "part \(id)")
+            XCTAssertEqual(part["ordering"].flatMap(PartAPITests.number), ordering, "part \(id)")
+            XCTAssertEqual(part["last_stocktake"], lastStocktake.map(JSONValue.string) ?? .null, "part \(id)")
+        }
+    }
+}

@@ -15,12 +15,12 @@ enum PartRequirements {
             .computed("total_stock", .float, PartSQL.totalInStockPage, label: "Total Stock"),
             .computed("unallocated_stock", .float, PartSQL.unallocatedPage, label: "Available Stock"),
             .computed("can_build", .float, canBuild, label: "Can Build"),
-            .computed("ordering", .float, PartSQL.onOrder, label: "On Order"),
+            .computed("ordering", .float, "coalesce(su.on_order, 0)", label: "On Order"),
             .computed("building", .float, "coalesce(sk.building, 0)", label: "In Production"),
-            .computed("scheduled_to_build", .float, PartSQL.scheduledToBuild, label: "Scheduled to Build"),
+            .computed("scheduled_to_build", .float, "coalesce(sb.quantity, 0)", label: "Scheduled to Build"),
             .computed("required_for_build_orders", .float, "coalesce(rb.quantity, 0)", label: "Required for Build Orders"),
             .computed("allocated_to_build_orders", .float, PartSQL.buildAllocatedPage, label: "Allocated to Build Orders"),
-            .computed("required_for_sales_orders", .float, PartSQL.requiredForSales, label: "Required for Sales Orders"),
+            .computed("required_for_sales_orders", .float, "coalesce(rs.quantity, 0)", label: "Required for Sales Orders"),
             .computed("allocated_to_sales_orders", .float, PartSQL.salesAllocatedPage, label: "Allocated to Sales Orders"),
         ])
         resource.selectJoins = PartSQL.pageJoins

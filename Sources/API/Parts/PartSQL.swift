@@ -25,12 +25,7 @@ enum PartSQL {
     /// `in_stock + variant_stock` (InvenTree's `total_in_stock`), for filters.
     static func totalInStock(_ part: String = "t.id") -> String { "(\(inStock(part)) + \(variantStock(part)))" }
 
-    static let externalStock = """
-        (SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s JOIN stock_stocklocation l ON l.id = s.location_id \
-        WHERE s.part_id = t.id AND l.external AND \(inStockCondition))
-        """
     /// Open purchase orders (pending, placed, on hold): what is still to be received, in the part's units.
-    static let onOrder = onOrder(part: "t.id")
     static func onOrder(part: String) -> String {
         """
         (SELECT coalesce(sum((l.quantity - l.received) * sp.pack_quantity_native), 0) FROM order_purchaseorderlineitem l \
@@ -38,12 +33,9 @@ enum PartSQL {
         WHERE sp.part_id = \(part) AND o.status IN (10, 20, 25) AND l.quantity > l.received)
         """
     }
+
     /// Active builds (pending, production, on hold).
     static let activeBuild = "b.status IN (10, 20, 25)"
-    static let scheduledToBuild = """
-        (SELECT coalesce(sum(greatest(b.quantity - b.completed, 0)), 0) FROM build_build b WHERE b.part_id = t.id AND \(activeBuild))
-        """
-    static let inProduction = "(SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s WHERE s.part_id = t.id AND s.is_building)"
     static let allocatedToBuilds = """
         (SELECT coalesce(sum(bi.quantity), 0) FROM build_builditem bi JOIN stock_stockitem s ON s.id = bi.stock_item_id \
         JOIN build_buildline bl ON bl.id = bi.build_line_id JOIN build_build b ON b.id = bl.build_id \
@@ -55,15 +47,6 @@ enum PartSQL {
         JOIN order_salesorderlineitem li ON li.id = a.line_id JOIN order_salesorder o ON o.id = li.order_id \
         LEFT JOIN order_salesordershipment sh ON sh.id = a.shipment_id \
         WHERE s.part_id = t.id AND o.status IN (10, 15, 25) AND sh.shipment_date IS NULL)
-        """
-    static let requiredForBuilds = """
-        (SELECT coalesce(sum(greatest(bl.quantity - bl.consumed, 0)), 0) FROM build_buildline bl \
-        JOIN part_bomitem bi ON bi.id = bl.bom_item_id JOIN build_build b ON b.id = bl.build_id \
-        WHERE bi.sub_part_id = t.id AND \(activeBuild))
-        """
-    static let requiredForSales = """
-        (SELECT coalesce(sum(greatest(li.quantity - li.shipped, 0)), 0) FROM order_salesorderlineitem li \
-        JOIN order_salesorder o ON o.id = li.order_id WHERE li.part_id = t.id AND o.status IN (10, 15, 25))
         """
 
     /// The page-only joins: every stock figure for all parts of the page in one grouped pass per table
@@ -88,7 +71,21 @@ enum PartSQL {
         JOIN part_bomitem bi ON bi.id = bl.bom_item_id JOIN build_build b ON b.id = bl.build_id \
         WHERE bi.sub_part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY bi.sub_part_id) rb ON rb.part_id = t.id \
         LEFT JOIN (SELECT r.revision_of_id AS part_id, count(*) AS revisions FROM part_part r \
-        WHERE r.revision_of_id = ANY(\(ResourceReader.pageIDs)) GROUP BY r.revision_of_id) rv ON rv.part_id = t.id
+        WHERE r.revision_of_id = ANY(\(ResourceReader.pageIDs)) GROUP BY r.revision_of_id) rv ON rv.part_id = t.id \
+        LEFT JOIN (SELECT sp.part_id, count(*) AS suppliers, \
+        sum(coalesce((SELECT sum((l.quantity - l.received) * sp.pack_quantity_native) FROM order_purchaseorderlineitem l \
+        JOIN order_purchaseorder o ON o.id = l.order_id WHERE l.part_id = sp.id AND o.status IN (10, 20, 25) \
+        AND l.quantity > l.received), 0)) AS on_order \
+        FROM company_supplierpart sp WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) GROUP BY sp.part_id) su ON su.part_id = t.id \
+        LEFT JOIN (SELECT k.part_id, max(k.date) AS last FROM part_partstocktake k WHERE k.part_id = ANY(\(ResourceReader.pageIDs)) \
+        GROUP BY k.part_id) lk ON lk.part_id = t.id \
+        LEFT JOIN (SELECT li.part_id, sum(greatest(li.quantity - li.shipped, 0)) AS quantity FROM order_salesorderlineitem li \
+        JOIN order_salesorder o ON o.id = li.order_id WHERE li.part_id = ANY(\(ResourceReader.pageIDs)) AND o.status IN (10, 15, 25) \
+        GROUP BY li.part_id) rs ON rs.part_id = t.id \
+        LEFT JOIN (SELECT b.part_id, sum(greatest(b.quantity - b.completed, 0)) AS quantity FROM build_build b \
+        WHERE b.part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY b.part_id) sb ON sb.part_id = t.id \
+        LEFT JOIN (SELECT s.part_id, sum(s.quantity) AS quantity FROM stock_stockitem s JOIN stock_stocklocation l ON l.id = s.location_id \
+        WHERE s.part_id = ANY(\(ResourceReader.pageIDs)) AND l.external AND \(inStockCondition) GROUP BY s.part_id) xs ON xs.part_id = t.id
         """
     /// The figures `pageJoins` give, by field name.
     static let inStockPage = "coalesce(sk.in_stock, 0)"

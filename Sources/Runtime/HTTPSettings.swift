@@ -20,6 +20,7 @@ public struct HTTPSettings {
         server.idleTimeout = try configuration.duration("http_idle_timeout", default: server.idleTimeout)
         server.bodyStallTimeout = try configuration.duration("http_body_stall_timeout", default: server.bodyStallTimeout)
         server.sendStallTimeout = try configuration.duration("http_send_stall_timeout", default: server.sendStallTimeout)
+        server.drainIdleTimeout = try configuration.duration("http_drain_idle_timeout", default: server.drainIdleTimeout)
         server.maxConnections = try configuration.int("http_max_connections", default: server.maxConnections, range: 1...1_000_000)
         server.loops = try configuration.int("http_loops", default: HTTPSettings.processorCount, range: 1...256)
         server.workerThreads = try configuration.int("http_worker_threads", default: server.workerThreads, range: 1...1024)

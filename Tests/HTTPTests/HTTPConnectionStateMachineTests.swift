@@ -104,15 +104,37 @@ final class HTTPConnectionStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.headReceived(keepAlive: true, expectsContinue: false), .readBody(sendContinue: false))
     }
 
-    func testShutdownClosesIdleConnections() {
+    func testShutdownGivesIdleConnectionsTheDrainIdleTimerThenCloses() {
         var machine = HTTPConnectionStateMachine()
-        XCTAssertEqual(machine.shutdownRequested(), .close)
+        XCTAssertEqual(machine.shutdownRequested(), .none)
+        XCTAssertEqual(machine.timer, .drainIdle)
+        XCTAssertEqual(machine.timedOut(.header), .none, "the header timer no longer applies while draining")
+        XCTAssertEqual(machine.timedOut(.drainIdle), .close)
         var idle = HTTPConnectionStateMachine()
         _ = idle.headReceived(keepAlive: true, expectsContinue: false)
         _ = idle.requestComplete()
         _ = idle.responseReady()
         _ = idle.writeFinished()
-        XCTAssertEqual(idle.shutdownRequested(), .close)
+        let generation = idle.timerGeneration
+        XCTAssertEqual(idle.shutdownRequested(), .none)
+        XCTAssertEqual(idle.timer, .drainIdle)
+        XCTAssertGreaterThan(idle.timerGeneration, generation, "the drain timer counts from the shutdown, not from the last response")
+        XCTAssertEqual(idle.shutdownRequested(), .none, "a second shutdown does not restart the timer")
+        XCTAssertEqual(idle.timedOut(.drainIdle), .close)
+    }
+
+    func testARequestArrivingWhileDrainingIsAnsweredWithClose() {
+        var machine = HTTPConnectionStateMachine()
+        _ = machine.headReceived(keepAlive: true, expectsContinue: false)
+        _ = machine.requestComplete()
+        _ = machine.responseReady()
+        _ = machine.writeFinished()
+        XCTAssertEqual(machine.shutdownRequested(), .none)
+        XCTAssertEqual(machine.bytesReceived(), .parse)
+        XCTAssertEqual(machine.headReceived(keepAlive: true, expectsContinue: false), .readBody(sendContinue: false))
+        XCTAssertEqual(machine.requestComplete(), .runHandler)
+        XCTAssertEqual(machine.responseReady(), .writeResponse(closeAfter: true))
+        XCTAssertEqual(machine.writeFinished(), .close)
     }
 
     func testShutdownLetsTheRequestInFlightFinishThenCloses() {

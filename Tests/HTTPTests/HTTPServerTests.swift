@@ -375,7 +375,7 @@ final class HTTPServerTests: XCTestCase {
         busy.send("GET /slow/500 HTTP/1.1\r\nHost: t\r\n\r\n")
         sleepMilliseconds(100)
         running.server.beginShutdown()
-        XCTAssertTrue(idle.waitForClose(seconds: 2), "idle keep-alive connection must be closed at drain")
+        XCTAssertTrue(idle.waitForClose(seconds: 2), "idle keep-alive connection must be closed once the drain's idle grace is over")
         let response = busy.readResponse()
         XCTAssertEqual(response?.text, "slow 500")
         XCTAssertEqual(response?.headers["connection"], "close")
@@ -386,6 +386,58 @@ final class HTTPServerTests: XCTestCase {
         // The listening socket stays open: a new connection is queued by the kernel, not refused.
         XCTAssertNoThrow(try running.connect())
         running.stop()
+    }
+
+    func testARequestSentOnAnIdleConnectionJustAfterTheDrainBeganIsAnsweredWithClose() throws {
+        let running = try RunningServer(router: echoRouter())
+        let idle = try running.connect()
+        idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(idle.readResponse()?.status, 200)
+        running.server.beginShutdown()
+        sleepMilliseconds(50)
+        idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        let response = idle.readResponse()
+        XCTAssertEqual(response?.status, 200, "a request racing the drain must be answered, not dropped")
+        XCTAssertEqual(response?.headers["connection"], "close")
+        XCTAssertTrue(idle.waitForClose())
+        idle.close()
+        for _ in 0..<100 where !running.hasFinished { sleepMilliseconds(20) }
+        XCTAssertTrue(running.hasFinished, "run() must return after the drain")
+        running.stop()
+    }
+
+    func testOptionsAsteriskIsAnsweredByTheServerNotTheRouter() throws {
+        let router = echoRouter()
+        router.add(.OPTIONS, "/*anything") { _ in .text("a route must not see OPTIONS *") }
+        let running = try RunningServer(router: router)
+        defer { running.stop() }
+        let client = try running.connect()
+        client.send("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
+        let response = client.readResponse()
+        XCTAssertEqual(response?.status, 200)
+        XCTAssertEqual(response?.headers["allow"], "GET, POST, OPTIONS, HEAD")
+        XCTAssertEqual(response?.text, "")
+    }
+
+    func testAHandlersConnectionCloseClosesAfterOneConnectionHeader() throws {
+        let router = Router()
+        router.get("/bye", mode: .inline) { _ in
+            var response = HTTPResponse.text("bye")
+            response.headers.add(name: "Connection", value: "close")
+            response.headers.add(name: "Content-Length", value: "3")
+            return response
+        }
+        let running = try RunningServer(router: router)
+        defer { running.stop() }
+        let client = try running.connect()
+        client.send("GET /bye HTTP/1.1\r\nHost: t\r\n\r\n")
+        let response = client.readResponse()
+        XCTAssertEqual(response?.text, "bye")
+        XCTAssertEqual(response?.headers["connection"], "close")
+        for name in ["connection", "content-length", "date"] {
+            XCTAssertEqual(response?.names.filter { $0 == name }.count, 1, "one \(name) header: \(response?.names ?? [])")
+        }
+        XCTAssertTrue(client.waitForClose(), "the server closes as the handler asked")
     }
 
     func testServesOnAUnixListeningSocket() throws {

@@ -66,6 +66,51 @@ final class MessagesTests: XCTestCase {
         }
     }
 
+    func head(_ response: HTTPResponse, bodyAllowed: Bool = true, keepAlive: Bool = true) -> String {
+        var out: [UInt8] = []
+        HTTPResponseHead.write(response, version: .http1_1, keepAlive: keepAlive, date: Array("D".utf8),
+                               bodyAllowed: bodyAllowed, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func count(_ name: String, in head: String) -> Int {
+        head.split(separator: "\r\n").filter { $0.lowercased().hasPrefix(name.lowercased() + ":") }.count
+    }
+
+    func testHandlerFramingAndConnectionHeadersAreNeverDoubledTheServersWin() {
+        var response = HTTPResponse.text("hello")
+        response.headers.add(name: "content-length", value: "99")
+        response.headers.add(name: "DATE", value: "Mon, 01 Jan 2001 00:00:00 GMT")
+        response.headers.add(name: "Connection", value: "keep-alive")
+        response.headers.add(name: "Transfer-Encoding", value: "chunked")
+        response.headers.add(name: "X-Kept", value: "1")
+        let text = head(response, keepAlive: false)
+        for name in ["Content-Length", "Date", "Connection"] { XCTAssertEqual(count(name, in: text), 1, "\(name) in \(text)") }
+        XCTAssertEqual(count("Transfer-Encoding", in: text), 0, text)
+        XCTAssertTrue(text.contains("Content-Length: 5\r\n"), "the length of the body actually sent wins: \(text)")
+        XCTAssertTrue(text.contains("Date: D\r\n"), text)
+        XCTAssertTrue(text.contains("Connection: close\r\n"), text)
+        XCTAssertTrue(text.contains("X-Kept: 1\r\n"), text)
+    }
+
+    func testAHandlersContentLengthIsKeptWhereTheServerCannotKnowIt() {
+        final class OneShot: HTTPBodyStream { func next() throws -> [UInt8]? { nil } }
+        let stream = HTTPResponse(headers: HTTPHeaders([("Content-Length", "1000")]), body: .stream(OneShot()))
+        var text = head(stream)
+        XCTAssertEqual(count("Content-Length", in: text), 1, text)
+        XCTAssertTrue(text.contains("Content-Length: 1000\r\n"), text)
+        XCTAssertFalse(text.contains("chunked"), text)
+        // A HEAD answer states the length the GET body would have.
+        let headAnswer = HTTPResponse(headers: HTTPHeaders([("Content-Length", "4096")]), body: .empty)
+        text = head(headAnswer, bodyAllowed: false)
+        XCTAssertEqual(count("Content-Length", in: text), 1, text)
+        XCTAssertTrue(text.contains("Content-Length: 4096\r\n"), text)
+        text = head(HTTPResponse(status: 304, headers: HTTPHeaders([("Content-Length", "12")])), bodyAllowed: false)
+        XCTAssertTrue(text.contains("Content-Length: 12\r\n"), text)
+        text = head(HTTPResponse(status: 204, headers: HTTPHeaders([("Content-Length", "0")])), bodyAllowed: false)
+        XCTAssertEqual(count("Content-Length", in: text), 0, "204 has no Content-Length: \(text)")
+    }
+
     func testStreamBodyIsChunkedForHTTP11() {
         final class OneShot: HTTPBodyStream { func next() throws -> [UInt8]? { nil } }
         var out: [UInt8] = []

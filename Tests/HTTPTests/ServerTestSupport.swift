@@ -46,6 +46,7 @@ final class RunningServer {
         configuration.loops = 2
         configuration.workerThreads = 4
         configuration.tickInterval = .milliseconds(20)
+        configuration.drainIdleTimeout = .milliseconds(300)
         return configuration
     }
 
@@ -81,6 +82,8 @@ final class TestClient {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
+        /// Every header name as received, lowercased, repeats included.
+        var names: [String] = []
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -175,8 +178,10 @@ final class TestClient {
         let statusLine = lines.removeFirst().split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
         var headers: [String: String] = [:]
+        var names: [String] = []
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
+            names.append(line[..<colon].lowercased())
             headers[line[..<colon].lowercased()] = String(line[line.index(after: colon)...]).trimmingCharacters(in: " ")
         }
         if status == 100 { return readResponse(headRequest: headRequest) }
@@ -207,7 +212,7 @@ final class TestClient {
             body = buffer
             buffer = []
         }
-        return Response(status: status, headers: headers, body: body)
+        return Response(status: status, headers: headers, body: body, names: names)
     }
 
     func find(_ needle: [UInt8]) -> Int? {

@@ -8,6 +8,8 @@ public enum HTTPConnectionTimer: Equatable, Sendable {
     case bodyStall
     /// Since the last response bytes were accepted by the socket while a response is being written.
     case sendStall
+    /// While draining, between requests: how long a request already on its way may take to arrive.
+    case drainIdle
 }
 
 /// What the I/O shell must do after an event.
@@ -57,7 +59,7 @@ public struct HTTPConnectionStateMachine: Sendable {
     /// The timer that applies in the current state, if any.
     public var timer: HTTPConnectionTimer? {
         switch state {
-        case .awaitingRequest(let first): return first ? .header : .idle
+        case .awaitingRequest(let first): return draining ? .drainIdle : (first ? .header : .idle)
         case .readingHead: return .header
         case .readingBody: return .bodyStall
         case .writing: return .sendStall
@@ -172,13 +174,16 @@ public struct HTTPConnectionStateMachine: Sendable {
         return .close
     }
 
-    /// The server is shutting down: idle connections close now, busy ones after their current response.
+    /// The server is shutting down: busy connections close after their current response; idle ones
+    /// wait `drainIdle` for a request that may already be on its way (answered, then closed), then close.
+    /// Closing an idle keep-alive connection at once would lose a request the client sent just before.
     public mutating func shutdownRequested() -> HTTPConnectionAction {
+        guard !draining else { return .none }
         draining = true
         switch state {
         case .awaitingRequest:
-            state = .closed
-            return .close
+            timerGeneration += 1
+            return .none
         case .readingBody(keepAlive: _):
             state = .readingBody(keepAlive: false)
             return .none

@@ -56,7 +56,10 @@ public enum HTTPResponseBody {
     }
 }
 
-/// A response: status, headers and body. The server adds Date, Content-Length (or chunked) and Connection.
+/// A response: status, headers and body. The server adds Date, Content-Length (or chunked) and Connection,
+/// and a handler's own of these are not sent twice (see `HTTPResponseHead.write`): `Connection: close`
+/// from a handler closes the connection after the response; its `Content-Length` counts only for a stream
+/// or a HEAD answer, where the server cannot know the length.
 public struct HTTPResponse {
     public var status: Int
     public var headers: HTTPHeaders

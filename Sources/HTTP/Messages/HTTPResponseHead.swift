@@ -1,9 +1,12 @@
 /// Writes response heads onto the wire.
 public enum HTTPResponseHead {
     /// Appends the status line and headers of `response` to `out`, with Date, Content-Length (or
-    /// Transfer-Encoding: chunked for a stream to an HTTP/1.1 client) and Connection. A Content-Length
-    /// the handler set is kept and never doubled; a stream with one is sent unframed.
-    /// Returns whether the body must be sent chunked.
+    /// Transfer-Encoding: chunked for a stream to an HTTP/1.1 client) and Connection.
+    /// The framing and connection headers are the server's, never doubled: a handler's `Date`,
+    /// `Connection` and `Transfer-Encoding` are dropped (a handler asks to close with `Connection: close`,
+    /// which the connection honours before calling this), and its `Content-Length` is kept only where
+    /// the server cannot know the length: a stream (a proxied body), a HEAD answer (`bodyAllowed` false)
+    /// and a 304. Returns whether the body must be sent chunked.
     @discardableResult
     public static func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, date: [UInt8],
                              bodyAllowed: Bool = true, into out: inout [UInt8]) -> Bool {
@@ -14,23 +17,43 @@ public enum HTTPResponseHead {
         out.append(contentsOf: crlf)
         var chunked = false
         let status = response.status
+        var keepHandlerLength = false
         if status >= 200 && status != 204 && status != 304 {
-            if let length = response.body.knownLength {
-                if !response.headers.contains("Content-Length") {
-                    out.append(contentsOf: contentLengthName)
-                    appendDecimal(length, into: &out)
-                    out.append(contentsOf: crlf)
-                }
-            } else if version == .http1_1 && !response.headers.contains("Content-Length") {
-                // A stream whose length the handler states (a proxied body) is sent as it is.
+            let handlerLength = response.headers.contains("Content-Length")
+            if let length = response.body.knownLength, bodyAllowed || !handlerLength {
+                out.append(contentsOf: contentLengthName)
+                appendDecimal(length, into: &out)
+                out.append(contentsOf: crlf)
+            } else if handlerLength {
+                // A stream whose length the handler states (a proxied body), or a HEAD answer's length.
+                keepHandlerLength = true
+            } else if version == .http1_1 {
                 out.append(contentsOf: chunkedHeader)
                 chunked = true
             }
+        } else if status == 304 {
+            keepHandlerLength = true
         }
         out.append(contentsOf: keepAlive ? connectionKeepAlive : connectionClose)
-        response.headers.write(to: &out)
+        response.headers.write(to: &out) { name in
+            switch name.count {
+            case 4: return equalsIgnoringCase(name, "date")
+            case 10: return equalsIgnoringCase(name, "connection")
+            case 14: return !keepHandlerLength && equalsIgnoringCase(name, "content-length")
+            case 17: return equalsIgnoringCase(name, "transfer-encoding")
+            default: return false
+            }
+        }
         out.append(contentsOf: crlf)
         return chunked && bodyAllowed
+    }
+
+    /// Whether `name` is `lowercase` in any case (`lowercase` is ASCII lower case of the same length).
+    @inline(__always)
+    static func equalsIgnoringCase(_ name: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        let wanted = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        for index in 0..<wanted.count where name[index] | 0x20 != wanted[index] { return false }
+        return true
     }
 
     static func appendStatus(_ status: Int, into out: inout [UInt8]) {

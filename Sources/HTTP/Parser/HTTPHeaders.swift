@@ -148,6 +148,22 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible {
         }
     }
 
+    /// Appends the fields whose name `skip` does not reject, as `write(to:)` does.
+    func write(to out: inout [UInt8], skipping skip: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        storage.withUnsafeBufferPointer { buffer in
+            for field in fields {
+                let name = UnsafeBufferPointer(rebasing: buffer[Int(field.nameStart)..<Int(field.nameEnd)])
+                if skip(name) { continue }
+                out.append(contentsOf: name)
+                out.append(asciiColon)
+                out.append(asciiSpace)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[Int(field.valueStart)..<Int(field.valueEnd)]))
+                out.append(asciiCR)
+                out.append(asciiLF)
+            }
+        }
+    }
+
     @usableFromInline
     func nameMatches(_ field: Field, _ name: String) -> Bool {
         let length = Int(field.nameEnd - field.nameStart)

@@ -34,6 +34,10 @@ public struct Route {
     public let deferredHandler: HTTPDeferredHandler?
     let segments: [Segment]
     let trailingSlash: Bool
+    /// The names of the `:param` segments, in order.
+    let parameterNames: [String]
+    /// The name of the `*rest` segment, if the pattern ends with one.
+    let restName: String?
 
     init(method: HTTPMethod, pattern: String, mode: HandlerMode, handler: @escaping HTTPHandler,
          deferredHandler: HTTPDeferredHandler? = nil) {
@@ -48,6 +52,17 @@ public struct Route {
             return .literal(String(part))
         }
         trailingSlash = pattern.count > 1 && pattern.hasSuffix("/")
+        var names: [String] = []
+        var rest: String?
+        for segment in segments {
+            if case .parameter(let name) = segment { names.append(name) }
+            if case .rest(let name) = segment {
+                rest = name
+                break
+            }
+        }
+        parameterNames = names
+        restName = rest
     }
 
     /// The path parameters if the normalised `path` (with or without trailing slash) matches.
@@ -92,16 +107,20 @@ public enum RouteMatch {
 }
 
 /// Maps method and path to a handler. Patterns: `/api/part/:pk/` (named segment), `/static/*path` (the rest).
-/// A GET route also answers HEAD. Routes are tried in the order they were added.
+/// A GET route also answers HEAD. When several routes match, the one added first wins; the lookup
+/// goes through a segment tree, so its cost does not grow with the number of routes.
 public final class Router {
-    /// The routes, in the order they are tried.
+    /// The routes, in the order they were added (which decides between routes that match the same path).
     public private(set) var routes: [Route] = []
+    private let tree = RouteTree()
 
     public init() {}
 
     /// Adds a route.
     public func add(_ method: HTTPMethod, _ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
-        routes.append(Route(method: method, pattern: pattern, mode: mode, handler: handler))
+        let route = Route(method: method, pattern: pattern, mode: mode, handler: handler)
+        tree.insert(route.segments, index: routes.count)
+        routes.append(route)
     }
 
     /// Adds a route answered through an `HTTPResponder` (mode `.deferred`).
@@ -141,23 +160,49 @@ public final class Router {
 
     /// Finds the route for `method` and the normalised `path`.
     public func match(method: HTTPMethod, path: String) -> RouteMatch {
-        let trailingSlash = path.utf8.count > 1 && path.utf8.last == 0x2F
+        var matching = tree.candidates(path) { routes[$0].trailingSlash }
+        if matching.count > 1 { matching.sort { $0.index < $1.index } }
         var allowed: [HTTPMethod] = []
-        var getMatch: (Route, [String: String])?
-        for route in routes {
-            guard let parameters = route.match(path, trailingSlash: trailingSlash) else { continue }
-            if route.method == method { return .found(route, parameters: parameters) }
-            if method == .HEAD && route.method == .GET && getMatch == nil { getMatch = (route, parameters) }
+        var getMatch: RouteTree.Candidate?
+        for candidate in matching {
+            let route = routes[candidate.index]
+            if route.method == method { return .found(route, parameters: parameters(of: candidate, in: path)) }
+            if method == .HEAD && route.method == .GET && getMatch == nil { getMatch = candidate }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
-        if let (route, parameters) = getMatch { return .found(route, parameters: parameters) }
+        if let getMatch { return .found(routes[getMatch.index], parameters: parameters(of: getMatch, in: path)) }
         if allowed.isEmpty { return .notFound }
         if allowed.contains(.GET) && !allowed.contains(.HEAD) { allowed.append(.HEAD) }
         return .methodNotAllowed(allow: allowed)
     }
 
-    /// Answers `request`: the route's handler, or 404, or 405 with Allow.
+    /// Every method some route answers, in the order first added, with HEAD where GET is and OPTIONS.
+    public var methods: [HTTPMethod] {
+        var methods: [HTTPMethod] = []
+        for route in routes where !methods.contains(route.method) { methods.append(route.method) }
+        if methods.contains(.GET) && !methods.contains(.HEAD) { methods.append(.HEAD) }
+        if !methods.contains(.OPTIONS) { methods.append(.OPTIONS) }
+        return methods
+    }
+
+    /// The answer to `OPTIONS *` (a question about the server, not a resource): 200 with `Allow`.
+    public func serverOptionsResponse() -> HTTPResponse {
+        var response = HTTPResponse(status: 200)
+        response.headers.add(name: "Allow", value: methods.map(\.rawValue).joined(separator: ", "))
+        return response
+    }
+
+    private func parameters(of candidate: RouteTree.Candidate, in path: String) -> [String: String] {
+        let route = routes[candidate.index]
+        var parameters: [String: String] = [:]
+        for (name, range) in zip(route.parameterNames, candidate.parameters) { parameters[name] = String(path[range]) }
+        if let name = route.restName, let range = candidate.rest { parameters[name] = String(path[range]) }
+        return parameters
+    }
+
+    /// Answers `request`: the route's handler, or 404, or 405 with Allow (and `OPTIONS *` itself).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        if request.target == "*" { return serverOptionsResponse() }
         switch match(method: request.method, path: request.path) {
         case .found(let route, let parameters):
             request.pathParameters = parameters

@@ -327,6 +327,8 @@ final class Connection {
                                   target: head.target, version: head.version, headers: head.headers, body: body,
                                   remoteAddress: remoteAddress, requestID: requestID)
         let router = loop.server.router
+        // `OPTIONS *` asks about the server, not a resource: no route can match it (the parser allows `*` only there).
+        if head.target == "*" { return respond(router.serverOptionsResponse()) }
         switch router.match(method: head.method, path: path) {
         case .found(let route, let parameters):
             request.pathParameters = parameters
@@ -370,6 +372,10 @@ final class Connection {
     func respond(_ response: HTTPResponse, forceClose: Bool = false) {
         var close = forceClose
         if case .stream = response.body, head?.version == .http1_0 { close = true }
+        // A handler's own `Connection` header is not sent (the server writes the one header), but its close is kept.
+        if !close && response.headers.contains("Connection") && response.headers.containsToken("close", in: "Connection") {
+            close = true
+        }
         guard case .writeResponse(let closeAfter) = machine.responseReady(closeConnection: close) else { return self.close() }
         startResponse(response, closeAfter: closeAfter)
     }
@@ -580,7 +586,8 @@ final class Connection {
 
     func shutdownRequested() {
         if lingering { return }
-        if machine.shutdownRequested() == .close { close() }
+        if machine.shutdownRequested() == .close { return close() }
+        syncTimer()
     }
 
     /// Shuts our side down after the last response and reads until the peer closes (or a short

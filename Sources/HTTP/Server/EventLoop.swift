@@ -14,6 +14,7 @@ final class EventLoop {
     let configuration: HTTPServerConfiguration
     let headerTimeout: UInt64
     let idleTimeout: UInt64
+    let drainIdleTimeout: UInt64
     let bodyStallTimeout: UInt64
     let sendStallTimeout: UInt64
     let lingerTimeout: UInt64 = 2_000_000_000
@@ -51,6 +52,7 @@ final class EventLoop {
         parserLimits = configuration.parserLimits
         headerTimeout = configuration.headerTimeout.nanoseconds
         idleTimeout = configuration.idleTimeout.nanoseconds
+        drainIdleTimeout = configuration.drainIdleTimeout.nanoseconds
         bodyStallTimeout = configuration.bodyStallTimeout.nanoseconds
         sendStallTimeout = configuration.sendStallTimeout.nanoseconds
         tick = max(1_000_000, configuration.tickInterval.nanoseconds)
@@ -93,7 +95,6 @@ final class EventLoop {
             let wait = !deferredReads.isEmpty ? 0 : nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
             let count = epoll_wait(epollFD, events, Int32(capacity), wait)
             now = monotonicNanoseconds()
-            server.onLoopAlive?(index)
             if count > 0 {
                 for i in 0..<Int(count) {
                     let event = events[i]
@@ -113,6 +114,8 @@ final class EventLoop {
                 deferredInHand.removeAll(keepingCapacity: true)
             }
             if now >= nextTick {
+                // Once a tick, not once per wake-up: with the watchdog on, the report takes a lock shared by all loops.
+                server.onLoopAlive?(index)
                 sweepTimers()
                 nextTick = now &+ tick
             }
@@ -128,6 +131,8 @@ final class EventLoop {
     // MARK: - Accepting
 
     func acceptConnections() {
+        // A listening event from the batch that started the drain: the connection stays queued for a successor.
+        if draining { return }
         let peers = server.activeLoops
         for _ in 0..<16 {
             var address = sockaddr_storage()
@@ -141,7 +146,7 @@ final class EventLoop {
                 return
             }
             let open = server.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
-            if open > configuration.maxConnections || draining {
+            if open > configuration.maxConnections {
                 refuse(fd)
                 server.openConnections.wrappingSubtract(1, ordering: .relaxed)
                 continue
@@ -162,13 +167,9 @@ final class EventLoop {
         }
     }
 
-    /// Takes an accepted socket into this loop.
+    /// Takes an accepted socket into this loop. One accepted before the drain began is still served
+    /// (its client may have sent a request already), with `Connection: close`.
     func adopt(fd: Int32, remoteAddress: String) {
-        if draining {
-            close(fd)
-            server.openConnections.wrappingSubtract(1, ordering: .relaxed)
-            return
-        }
         var event = epoll_event()
         // EPOLLOUT is added only once a write would block: most responses fit the socket buffer,
         // and with it registered every ACK would wake the loop for nothing.
@@ -186,6 +187,7 @@ final class EventLoop {
         }
         connections[slot] = connection
         openCount += 1
+        if draining { connection.shutdownRequested() }
     }
 
     /// Answers 503 to a connection over the limit and closes it.
@@ -239,6 +241,7 @@ final class EventLoop {
         case .idle: return idleTimeout
         case .bodyStall: return bodyStallTimeout
         case .sendStall: return sendStallTimeout
+        case .drainIdle: return drainIdleTimeout
         }
     }
 

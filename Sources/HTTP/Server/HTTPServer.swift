@@ -13,7 +13,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Called after each response with what the access log needs; runs on the event loop thread. Set before `run()`.
     public var onAccessLog: ((AccessLogRecord) -> Void)?
-    /// Called with the loop's index on every loop iteration (at least once per `tickInterval`). Set before `run()`.
+    /// Called with the loop's index once per `tickInterval` while the loop runs. Set before `run()`.
     public var onLoopAlive: ((Int) -> Void)?
 
     let openConnections = Atomic<Int>(0)

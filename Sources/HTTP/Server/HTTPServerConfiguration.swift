@@ -20,6 +20,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var bodyStallTimeout: Duration = .seconds(30)
     /// Time a response may make no progress because the client does not read it.
     public var sendStallTimeout: Duration = .seconds(60)
+    /// While draining, how long an idle connection stays open for a request already on its way.
+    public var drainIdleTimeout: Duration = .seconds(1)
     /// Connections open at once, over all loops; more are answered 503 and closed.
     public var maxConnections: Int = 10000
     /// Event loops (threads running epoll).

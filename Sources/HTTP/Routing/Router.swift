@@ -130,7 +130,9 @@ public final class Router {
             handler(request, HTTPResponder { answer.deliver($0) })
             return answer.wait()
         }
-        routes.append(Route(method: method, pattern: pattern, mode: .deferred, handler: waiting, deferredHandler: handler))
+        let route = Route(method: method, pattern: pattern, mode: .deferred, handler: waiting, deferredHandler: handler)
+        tree.insert(route.segments, index: routes.count)
+        routes.append(route)
     }
 
     /// Adds a GET route (it answers HEAD too).

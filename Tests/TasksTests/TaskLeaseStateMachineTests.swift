@@ -73,6 +73,14 @@ final class TaskLeaseStateMachineTests: XCTestCase {
         XCTAssertEqual(task.finished(.succeeded(result: nil), random: 0.5), .none)
     }
 
+    func testAClockReadBeforeTheStartIsNoTimeAtAll() {
+        var task = machine(timeLimit: .seconds(5))
+        task.started(now: 5 * second)
+        XCTAssertEqual(task.tick(now: 4 * second), .none)
+        XCTAssertEqual(task.renewed(held: true, now: 9 * second), .none)
+        XCTAssertEqual(task.tick(now: 8 * second), .none)
+    }
+
     func testTheTimeLimitDoesNotCountWhileWaitingForAThread() {
         var task = machine(timeLimit: .seconds(5))
         XCTAssertEqual(task.tick(now: 6 * second), .none)

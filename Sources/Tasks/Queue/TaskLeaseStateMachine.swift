@@ -104,12 +104,12 @@ public struct TaskLeaseStateMachine: Sendable {
         switch state {
         case .settled:
             return .none
-        case .running(let since) where now &- since >= timeLimit.nanoseconds:
+        case .running(let since) where Self.elapsed(from: since, to: now) >= timeLimit.nanoseconds:
             return finished(.failed(error: "time limit of \(Self.describe(timeLimit)) exceeded",
                                     context: "the task was still running after its time limit; its thread's outcome will be ignored"),
                             random: 0.5)
         case .claimed, .running:
-            guard now &- lastRenewal >= policy.renewalPeriod else { return .none }
+            guard Self.elapsed(from: lastRenewal, to: now) >= policy.renewalPeriod else { return .none }
             return .renewLease
         }
     }
@@ -144,6 +144,9 @@ public struct TaskLeaseStateMachine: Sendable {
         state = .settled
         return .release(delay: delay)
     }
+
+    /// Time from `start` to `end`, zero when `end` was read before `start` (threads read the clock at different moments).
+    static func elapsed(from start: UInt64, to end: UInt64) -> UInt64 { end > start ? end - start : 0 }
 
     static func describe(_ duration: Duration) -> String {
         let milliseconds = duration.nanoseconds / 1_000_000

@@ -33,6 +33,7 @@ struct ClaimLoop {
                     worker.waitForCapacity(timeout: .milliseconds(100))
                     continue
                 }
+                if worker.takeDueHint(now: now) { shouldClaim = true }
                 if shouldClaim || now >= nextPoll {
                     let limit = min(room, settings.claimBatch)
                     let started = monotonicNanoseconds()
@@ -51,8 +52,10 @@ struct ClaimLoop {
                     shouldClaim = tasks.count == limit
                     if shouldClaim { continue }
                 }
-                let untilPoll = Double(nextPoll &- min(nextPoll, monotonicNanoseconds())) / 1e9
-                let notifications = try connection.waitForNotifications(timeout: min(Self.waitSlice, untilPoll))
+                let current = monotonicNanoseconds()
+                var untilPoll = nextPoll > current ? nextPoll - current : 0
+                if let due = worker.untilDue(now: current) { untilPoll = min(untilPoll, due) }
+                let notifications = try connection.waitForNotifications(timeout: min(Self.waitSlice, Double(untilPoll) / 1e9))
                 if !notifications.isEmpty { shouldClaim = true }
             } catch {
                 worker.logger.error("task claim loop: \(error)")

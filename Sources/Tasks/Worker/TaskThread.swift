@@ -44,15 +44,18 @@ extension TaskWorker {
         while let entry = nextEntry() {
             let outcome = runBody(entry, connection: connection)
             let action: TaskLeaseStateMachine.Action = lock.withLock {
-                if running[entry.task.id] === entry { running[entry.task.id] = nil }
-                lock.broadcast()
                 switch outcome {
                 case .some(let outcome): return entry.machine.finished(outcome, random: Double.random(in: 0..<1))
-                case .none: return entry.machine.giveBack(delay: .seconds(1))
+                case .none: return entry.machine.giveBack(delay: .milliseconds(250))
                 }
             }
             if connection.isBroken { try? connection.reconnect() }
             record(action, for: entry, on: connection)
+            // Out of `running` only once the row is written: a stopping worker waits for `running` to empty.
+            lock.withLock {
+                if running[entry.task.id] === entry { running[entry.task.id] = nil }
+                lock.broadcast()
+            }
             if entry.abandonedByLoop { return }
         }
     }
@@ -116,6 +119,10 @@ extension TaskWorker {
             logger.warning("task \(entry.task.name) finished after its lease was lost; outcome dropped",
                            ["TASK_ID": String(entry.task.id)])
             return
+        }
+        switch action {
+        case .retry(let delay, _, _), .release(let delay): dueLater(delay)
+        default: break
         }
         metrics.update {
             switch action {

@@ -29,6 +29,8 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
     var stopping = false
     /// Threads that should be running; a thread whose run overran its time limit is replaced and exits.
     var liveThreads = 0
+    /// When a task this worker put back (retry, busy lock) becomes due, so the loop claims then without a NOTIFY.
+    var earliestDue: UInt64?
     private let stop = StopSignal()
     private var loopConnection: PostgresConnection?
     private var threadConnections: [PostgresConnection] = []
@@ -92,6 +94,26 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
             waiting.append(contentsOf: entries)
             lock.broadcast()
         }
+    }
+
+    /// Notes that a task put back with `delay` becomes due then.
+    func dueLater(_ delay: Duration) {
+        let due = monotonicNanoseconds() + delay.nanoseconds
+        lock.withLock { earliestDue = min(earliestDue ?? due, due) }
+    }
+
+    /// True (once) when a task put back by this worker has become due.
+    func takeDueHint(now: UInt64) -> Bool {
+        lock.withLock {
+            guard let due = earliestDue, due <= now else { return false }
+            earliestDue = nil
+            return true
+        }
+    }
+
+    /// Nanoseconds until the earliest put-back task is due, if any.
+    func untilDue(now: UInt64) -> UInt64? {
+        lock.withLock { earliestDue.map { $0 > now ? $0 - now : 0 } }
     }
 
     /// Waits until a task thread is free for more work (or `timeout` passed, or the worker stops).

@@ -52,7 +52,7 @@ let package = Package(
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
-        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API", "Tasks"]),
         .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime", "Tasks"]),
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 

@@ -182,3 +182,48 @@ final class WorkerProcessTests: TasksDatabaseTestCase {
         XCTAssertEqual(try next[0].stop(), .exited(0))
     }
 }
+
+/// `stockroom tasks`, the real command against the test database.
+final class TasksCommandTests: TasksDatabaseTestCase {
+    func stockroom(_ arguments: [String]) throws -> (status: ChildProcess.ExitStatus, output: String, error: String) {
+        let process = try ChildProcess(executable: try BuiltExecutable.path("stockroom"), arguments: ["tasks"] + arguments,
+                                       environment: ["PATH": "/usr/bin:/bin", "STOCKROOM_CONFIG": "/dev/null",
+                                                     "STOCKROOM_DATABASE_URL": databaseURL])
+        let status = try process.wait(timeout: 20)
+        return (status, process.standardOutput, process.standardError)
+    }
+
+    func testListShowRetryAndDeleteTasks() throws {
+        let pending = try XCTUnwrap(TaskQueue.enqueue(on: connection, name: "report.print", arguments: #"{"id": 3}"#))
+        let failed = try XCTUnwrap(TaskQueue.enqueue(on: connection, name: "email.send", options: .init(priority: 5, maxAttempts: 1)))
+        let task = try XCTUnwrap(TaskLeases.claim(on: connection, queues: ["default"], limit: 1, owner: "host:1:a", lease: .seconds(30)).first)
+        XCTAssertEqual(task.id, failed)
+        XCTAssertTrue(try TaskLeases.settle(.fail(error: "sending e-mail failed: connection refused", context: "libcurl code 7"),
+                                            task: task, owner: "host:1:a", on: connection))
+
+        let list = try stockroom([])
+        XCTAssertEqual(list.status, .exited(0), list.error)
+        let lines = list.output.split(separator: "\n")
+        XCTAssertTrue(lines.first?.hasPrefix("ID") ?? false, list.output)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(pending) ") && $0.contains("pending") && $0.contains("report.print") }, list.output)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(failed) ") && $0.contains("failed") && $0.contains("1/1")
+            && $0.contains("connection refused") }, list.output)
+        XCTAssertFalse(try stockroom(["--state", "pending"]).output.contains("email.send"))
+
+        let show = try stockroom(["show", String(failed)])
+        XCTAssertTrue(show.output.contains("context:\n  libcurl code 7"), show.output)
+
+        let refused = try stockroom(["retry", String(pending)])
+        XCTAssertEqual(refused.status, .exited(1))
+        XCTAssertTrue(refused.error.contains("task \(pending) is pending: only failed or cancelled tasks can be retried"), refused.error)
+
+        XCTAssertEqual(try stockroom(["retry", String(failed)]).status, .exited(0))
+        XCTAssertEqual(try TaskQueue.find(on: connection, id: failed)?.state, "available")
+        XCTAssertEqual(try stockroom(["delete", String(pending)]).status, .exited(0))
+        XCTAssertNil(try TaskQueue.find(on: connection, id: pending))
+        let missing = try stockroom(["delete", "999999"])
+        XCTAssertTrue(missing.error.contains("there is no task 999999"), missing.error)
+        let bad = try stockroom(["retry", "x"])
+        XCTAssertTrue(bad.error.contains("needs one task id"), bad.error)
+    }
+}

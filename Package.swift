@@ -56,6 +56,7 @@ let package = Package(
         .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime", "Tasks"]),
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
+        .executableTarget(name: "tasks-bench", dependencies: ["Postgres", "Tasks"], path: "bench/TasksBench"),
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
         .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
         .executableTarget(name: "tasks-fixture", dependencies: ["Daemon", "Runtime", "Tasks"], path: "Tests/TasksFixture"),

@@ -76,9 +76,13 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
         stop.signal()
     }
 
-    /// Free capacity for claims: threads plus prefetch, minus what is claimed or running.
+    /// How many tasks to claim now: none while a round of work for every thread is still waiting (so claims come
+    /// in batches, not one per finished task), else the room left under threads plus prefetch.
     var capacity: Int {
-        lock.withLock { max(0, settings.threads + settings.prefetch - waiting.count - running.count) }
+        lock.withLock {
+            if !waiting.isEmpty && waiting.count >= settings.threads { return 0 }
+            return max(0, settings.threads + settings.prefetch - waiting.count - running.count)
+        }
     }
 
     /// Hands claimed tasks to the task threads.
@@ -120,7 +124,8 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
     func waitForCapacity(timeout: Duration) {
         let deadline = monotonicNanoseconds() + timeout.nanoseconds
         lock.withLock {
-            while !stopping && waiting.count + running.count >= settings.threads + settings.prefetch {
+            while !stopping && (waiting.count >= settings.threads
+                                || waiting.count + running.count >= settings.threads + settings.prefetch) {
                 if !lock.wait(until: deadline) { break }
             }
         }

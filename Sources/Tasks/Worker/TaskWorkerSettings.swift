@@ -24,7 +24,7 @@ public struct TaskWorkerSettings: Sendable {
         let queueList = try configuration.string("worker_queues", default: TaskQueue.defaultQueue)
         queues = queueList.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         if queues.isEmpty { throw TaskFailure("worker_queues (from \(configuration.source(of: "worker_queues"))) names no queue") }
-        prefetch = try configuration.int("worker_prefetch", default: prefetch, range: 0...10_000)
+        prefetch = try configuration.int("worker_prefetch", default: 2 * threads, range: 0...10_000)
         pollInterval = try configuration.duration("worker_poll_interval", default: pollInterval)
         policy.leaseDuration = try configuration.duration("task_lease", default: policy.leaseDuration)
         policy.backoffBase = try configuration.duration("task_retry_base", default: policy.backoffBase)

@@ -62,6 +62,25 @@ public enum TaskLeases {
             lease_expires_at = NULL
         WHERE id = $1 AND lease_owner = $2 AND attempt = $3 AND state = 'running'
         """)
+    static let completeManyStatement = PreparedStatement("""
+        UPDATE task_queue t SET state = 'succeeded', result = v.result, finished_at = now(), lease_owner = NULL,
+            lease_expires_at = NULL
+        FROM unnest($1::bigint[], $2::int[], $3::text[]) AS v(id, attempt, result)
+        WHERE t.id = v.id AND t.lease_owner = $4 AND t.attempt = v.attempt AND t.state = 'running'
+        RETURNING t.id
+        """)
+
+    /// Completes several tasks with their results in one statement; returns the ids whose claim still held the row.
+    public static func completeMany(_ tasks: [(task: ClaimedTask, result: String?)], owner: String,
+                                    on connection: PostgresConnection) throws -> Set<Int64> {
+        guard !tasks.isEmpty else { return [] }
+        let result = try connection.query(completeManyStatement, [
+            arrayLiteral(tasks.map { String($0.task.id) }), arrayLiteral(tasks.map { String($0.task.attempt) }),
+            arrayLiteral(tasks.map(\.result)), owner,
+        ])
+        return Set(try result.map { try $0.decode(0, as: Int64.self) })
+    }
+
     static let retryStatement = PreparedStatement("""
         UPDATE task_queue SET state = 'available', run_after = now() + make_interval(secs => $4), last_error = $5,
             error_context = $6, lease_owner = NULL, lease_expires_at = NULL
@@ -156,9 +175,18 @@ public enum TaskLeases {
 
     /// `values` as a PostgreSQL array literal (each element double-quoted and escaped).
     static func arrayLiteral(_ values: [String]) -> String {
+        arrayLiteral(values.map { Optional($0) })
+    }
+
+    /// `values` as a PostgreSQL array literal, nil as NULL.
+    static func arrayLiteral(_ values: [String?]) -> String {
         var text = "{"
         for (index, value) in values.enumerated() {
             if index > 0 { text += "," }
+            guard let value else {
+                text += "NULL"
+                continue
+            }
             text += "\""
             for character in value {
                 if character == "\\" || character == "\"" { text += "\\" }

@@ -50,13 +50,58 @@ extension TaskWorker {
                 }
             }
             if connection.isBroken { try? connection.reconnect() }
-            record(action, for: entry, on: connection)
-            // Out of `running` only once the row is written: a stopping worker waits for `running` to empty.
-            lock.withLock {
-                if running[entry.task.id] === entry { running[entry.task.id] = nil }
-                lock.broadcast()
+            if case .complete(let result) = action {
+                completeInBatches(entry, result: result, connection: connection)
+            } else {
+                record(action, for: entry, on: connection)
+                finishRunning([entry])
             }
             if entry.abandonedByLoop { return }
+        }
+    }
+
+    /// Out of `running` only once the rows are written: a stopping worker waits for `running` to empty.
+    private func finishRunning(_ entries: [TaskEntry]) {
+        lock.withLock {
+            for entry in entries where running[entry.task.id] === entry { running[entry.task.id] = nil }
+            lock.broadcast()
+        }
+    }
+
+    /// Group commit of successes: the first thread to finish while no other is writing writes every success
+    /// queued so far in one statement, and again until none is left; the others go on to their next task.
+    private func completeInBatches(_ entry: TaskEntry, result: String?, connection: PostgresConnection) {
+        let leader: Bool = lock.withLock {
+            pendingCompletions.append((entry, result))
+            if flushingCompletions { return false }
+            flushingCompletions = true
+            return true
+        }
+        guard leader else { return }
+        while true {
+            let batch: [(entry: TaskEntry, result: String?)] = lock.withLock {
+                let batch = pendingCompletions
+                pendingCompletions.removeAll(keepingCapacity: true)
+                if batch.isEmpty { flushingCompletions = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                if connection.isBroken { try connection.reconnect() }
+                let held = try TaskLeases.completeMany(batch.map { ($0.entry.task, $0.result) }, owner: owner, on: connection)
+                let lost = batch.filter { !held.contains($0.entry.task.id) }
+                metrics.update {
+                    $0.succeeded += held.count
+                    $0.leasesLost += lost.count
+                }
+                for item in lost {
+                    logger.warning("task \(item.entry.task.name) finished after its lease was lost; outcome dropped",
+                                   ["TASK_ID": String(item.entry.task.id)])
+                }
+            } catch {
+                logger.error("cannot record \(batch.count) finished task(s): \(error); their leases will expire and they will run again")
+            }
+            finishRunning(batch.map(\.entry))
         }
     }
 

@@ -31,6 +31,9 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
     var liveThreads = 0
     /// When a task this worker put back (retry, busy lock) becomes due, so the loop claims then without a NOTIFY.
     var earliestDue: UInt64?
+    /// Successes waiting to be written, and whether a task thread is writing them now.
+    var pendingCompletions: [(entry: TaskEntry, result: String?)] = []
+    var flushingCompletions = false
     private let stop = StopSignal()
     private var loopConnection: PostgresConnection?
     private var threadConnections: [PostgresConnection] = []

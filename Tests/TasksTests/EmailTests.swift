@@ -81,4 +81,45 @@ final class EmailTests: TasksDatabaseTestCase {
         XCTAssertTrue(try eventually(timeout: 10) { try TaskQueue.find(on: connection, id: taskID)?.state == "succeeded" })
         XCTAssertEqual(try up.stop(), .exited(0))
     }
+
+    func tlsSettings(port: Int) -> MailSettings {
+        var settings = settings(port: port)
+        settings.user = "mailer"
+        settings.password = "s3cret"
+        settings.caFile = environment.scratchDirectory + "/cert.pem"
+        return settings
+    }
+
+    func testSTARTTLSWithAuthenticationDeliversAndAWrongPasswordIsRefused() throws {
+        let server = try SMTPServer(tlsMode: "starttls", scratch: environment.scratchDirectory)
+        var settings = tlsSettings(port: server.port)
+        settings.startTLS = true
+        try SMTPMailer(settings: settings).send(MailMessage(to: ["alice@example.org"], subject: "tls", body: "over STARTTLS"))
+        let message = try XCTUnwrap(server.waitForMessages(1, timeout: 10).first)
+        XCTAssertTrue(message.contains("Subject: [Stock] tls"), message)
+        XCTAssertTrue(server.process.standardOutput.contains("X-Authenticated: True"), server.process.standardOutput)
+
+        settings.password = "wrong"
+        XCTAssertThrowsError(try SMTPMailer(settings: settings).send(MailMessage(to: ["a@example.org"], subject: "s", body: "b"))) { error in
+            XCTAssertTrue("\(error)".contains("failed"), "\(error)")
+        }
+        // Without STARTTLS the server (which requires it) refuses the message.
+        settings.password = "s3cret"
+        settings.startTLS = false
+        XCTAssertThrowsError(try SMTPMailer(settings: settings).send(MailMessage(to: ["a@example.org"], subject: "s", body: "b")))
+        XCTAssertEqual(server.messages.count, 1)
+    }
+
+    func testImplicitTLSWithAuthenticationDeliversAndAnUnknownCertificateIsRefused() throws {
+        let server = try SMTPServer(tlsMode: "smtps", scratch: environment.scratchDirectory)
+        var settings = tlsSettings(port: server.port)
+        settings.implicitTLS = true
+        try SMTPMailer(settings: settings).send(MailMessage(to: ["bob@example.org"], subject: "tls", body: "over implicit TLS"))
+        let message = try XCTUnwrap(server.waitForMessages(1, timeout: 10).first)
+        XCTAssertTrue(message.contains("To: bob@example.org"), message)
+        settings.caFile = nil
+        XCTAssertThrowsError(try SMTPMailer(settings: settings).send(MailMessage(to: ["a@example.org"], subject: "s", body: "b"))) { error in
+            XCTAssertTrue("\(error)".contains("smtps://127.0.0.1:\(server.port)"), "\(error)")
+        }
+    }
 }

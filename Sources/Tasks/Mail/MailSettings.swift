@@ -16,6 +16,8 @@ public struct MailSettings: Sendable {
     public var sender: String = ""
     /// Prepended to every subject (`email_subject_prefix`, InvenTree's EMAIL_SUBJECT_PREFIX).
     public var subjectPrefix = "[InvenTree] "
+    /// CA certificates (PEM) that verify the server's certificate instead of the system's (`email_ca_file`).
+    public var caFile: String?
     /// Seconds for connect plus transfer.
     public var timeout: Duration = .seconds(60)
 
@@ -31,6 +33,7 @@ public struct MailSettings: Sendable {
         sender = try configuration.string("email_sender", default: "")
         subjectPrefix = try configuration.string("email_subject_prefix", default: subjectPrefix)
         timeout = try configuration.duration("email_timeout", default: timeout)
+        caFile = configuration.optionalString("email_ca_file").flatMap { $0.isEmpty ? nil : $0 }
         if startTLS && implicitTLS {
             throw TaskFailure("email_tls and email_ssl are both on: choose STARTTLS (email_tls) or implicit TLS (email_ssl)")
         }

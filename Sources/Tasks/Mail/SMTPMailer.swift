@@ -53,6 +53,7 @@ public struct SMTPMailer: Sendable {
                 shim_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(clamping: min(limit.nanoseconds, 30_000_000_000) / 1_000_000)),
             ]
             if settings.startTLS { codes.append(shim_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))) }
+            if let caFile = settings.caFile { codes.append(shim_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
             if let user = settings.user {
                 codes.append(shim_curl_setopt_string(handle, CURLOPT_USERNAME, user))
                 codes.append(shim_curl_setopt_string(handle, CURLOPT_PASSWORD, settings.password ?? ""))

@@ -53,3 +53,38 @@ final class MaintenanceTasksTests: TasksDatabaseTestCase {
         }
     }
 }
+
+final class LowStockNotificationsTests: TasksDatabaseTestCase {
+    func testStarringUsersGetOneEmailPerLowStockEvent() throws {
+        var registry = TaskRegistry()
+        LowStockNotifications.register(in: &registry)
+        let definition = try XCTUnwrap(registry.definition(named: LowStockNotifications.name))
+        func run() throws -> String? {
+            try definition.body(TaskContext(id: 1, name: definition.name, arguments: "{}", attempt: 1, maxAttempts: 1,
+                                            connection: connection, deadline: monotonicNanoseconds() + 10_000_000_000))
+        }
+        try connection.runScript("""
+            DELETE FROM task_notification_sent; DELETE FROM stock_stockitem; DELETE FROM part_partstar; DELETE FROM part_part;
+            DELETE FROM auth_user WHERE username IN ('starrer', 'nomail', 'bystander');
+            INSERT INTO auth_user (username, email) VALUES ('starrer', 'starrer@example.org'), ('nomail', ''),
+                ('bystander', 'bystander@example.org');
+            INSERT INTO part_part (id, name, minimum_stock) VALUES (901, 'Resistor 10k', 100), (902, 'Capacitor', 0);
+            INSERT INTO part_partstar (part_id, user_id) SELECT 901, id FROM auth_user WHERE username IN ('starrer', 'nomail');
+            INSERT INTO part_partstar (part_id, user_id) SELECT 902, id FROM auth_user WHERE username = 'bystander';
+            INSERT INTO stock_stockitem (part_id, quantity) VALUES (901, 40);
+            -- Stock at a customer is not in hand.
+            INSERT INTO stock_stockitem (part_id, quantity, customer_id) VALUES (901, 0, NULL);
+            """)
+        XCTAssertEqual(try run(), "1 notification(s)")
+        let mails = try connection.query("SELECT args::text FROM task_queue WHERE name = 'email.send' ORDER BY id").map { try $0.decode(0, as: String.self) }
+        XCTAssertEqual(mails.count, 1)
+        XCTAssertTrue(mails[0].contains("starrer@example.org") && mails[0].contains("Low stock notification")
+                      && mails[0].contains("The available stock for Resistor 10k has fallen below the configured minimum level"), mails[0])
+        XCTAssertEqual(try run(), "0 notification(s)", "once per event")
+        try connection.execute("UPDATE stock_stockitem SET quantity = 150 WHERE part_id = 901 AND quantity = 40")
+        XCTAssertEqual(try run(), "0 notification(s)")
+        XCTAssertEqual(try count("SELECT count(*) FROM task_notification_sent"), 0, "the event ended")
+        try connection.execute("UPDATE stock_stockitem SET quantity = 10 WHERE part_id = 901 AND quantity = 150")
+        XCTAssertEqual(try run(), "1 notification(s)", "a new drop is a new event")
+    }
+}

@@ -1,7 +1,7 @@
 import Postgres
 
 /// The task queue of stockroom-worker: one row per task, claimed under a lease; and the periodic
-/// schedule, one row per periodic task with the last period that was enqueued.
+/// schedule, one row per periodic task with the last period that was enqueued; the notifications sent.
 enum Migration0010Tasks {
     static let migration = Migration(version: 10, name: "tasks", sql: """
         CREATE TABLE task_queue (
@@ -39,6 +39,16 @@ enum Migration0010Tasks {
         CREATE TABLE task_schedule (
             name text PRIMARY KEY CHECK (name <> ''),
             period_start timestamptz NOT NULL
+        );
+
+        -- Notifications already sent for an event still in force (e.g. a part below its minimum stock), so each
+        -- event is delivered once per user; the row goes when the event ends.
+        CREATE TABLE task_notification_sent (
+            kind text NOT NULL CHECK (kind <> ''),
+            object_id bigint NOT NULL,
+            user_id integer NOT NULL REFERENCES auth_user (id) ON DELETE CASCADE DEFERRABLE,
+            sent_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (kind, object_id, user_id)
         );
         """)
 }

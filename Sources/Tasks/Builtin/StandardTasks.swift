@@ -15,6 +15,7 @@ public enum StandardTasks {
         })
         registry.register(EmailTask.definition(mailer: SMTPMailer(settings: try MailSettings(configuration))))
         MaintenanceTasks.register(in: &registry, retention: try MaintenanceTasks.Retention(configuration))
+        LowStockNotifications.register(in: &registry)
         return registry
     }
 

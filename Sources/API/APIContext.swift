@@ -11,8 +11,8 @@ public final class APIContext: @unchecked Sendable {
     public let logger: Logger
     public let authenticator: Authenticator
     public let server: ServerSettings
-    /// Counts background tasks not yet done (InvenTree's `worker_pending_tasks`). Until the task
-    /// queue exists there are none; the queue's module sets this when it is wired in.
+    /// Counts background tasks waiting to run (InvenTree's `worker_pending_tasks`); stockroom-web sets it to
+    /// the task queue's count (`TaskQueue.pendingCount`), the API itself knows no queue.
     public var pendingTaskCount: (PostgresConnection) throws -> Int = { _ in 0 }
 
     public init(pool: PostgresPool, redis: RedisPool?, configuration: Configuration, logger: Logger,

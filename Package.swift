@@ -9,6 +9,7 @@ import PackageDescription
 //   HTTP        the HTTP/1.1 engine
 //   Supervisor  `stockroom run`: the development stand-in for systemd
 //   Schema      the numbered migrations of the database
+//   Inventory   the stock operations (transactions with tracking), the demo generator
 //   Importer    loads an InvenTree export (dumpdata JSON or YAML fixtures) into the schema
 //   Auth        passwords, tokens, sessions, CSRF, login rate limits, InvenTree's roles
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CShim", "Daemon"]),
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
         .target(name: "Schema", dependencies: ["Postgres"]),
+        .target(name: "Inventory", dependencies: ["Postgres"]),
         .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

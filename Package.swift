@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
-        .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime"]),
+        .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime", "Auth", "Postgres", "Redis"]),
         .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
         .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
 
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP", "Postgres", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP", "Postgres", "Redis", "Auth", "Schema", "Importer", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),

@@ -12,6 +12,7 @@ public enum Schema {
         Migration0007Stock.migration,
         Migration0008Orders.migration,
         Migration0009Builds.migration,
+        Migration0010MediaOwnerIndexes.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
         .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime", "Auth", "Postgres", "Redis"]),
         .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
-        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
+        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Inventory", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),

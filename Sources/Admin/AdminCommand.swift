@@ -8,6 +8,7 @@ public enum AdminCommand {
         ("run", "start the whole stack in this terminal, for development (Ctrl-C stops it)", RunCommand.main),
         ("migrate", "bring the database schema up to this version", MigrateCommand.main),
         ("import-inventree", "load an InvenTree export (FILE.json --media DIR [--replace]) in one transaction", ImportCommand.main),
+        ("generate-demo", "add a large generated inventory for benchmarks (--parts N --stock N --locations N)", GenerateDemoCommand.main),
         ("version", "print the version", { _ in print("stockroom \(StockroomVersion.current)"); return 0 }),
     ]
 

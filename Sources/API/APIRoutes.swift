@@ -13,6 +13,7 @@ public enum APIRoutes {
         OwnerEndpoints.register(router, context)
         // Last among the user routes: `/api/user/:pk/` would otherwise take `me`, `roles`, ...
         UserEndpoints.register(router, context)
+        PartRoutes.register(router, context)
         return router.finish()
     }
 

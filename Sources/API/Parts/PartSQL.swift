@@ -1,0 +1,89 @@
+/// SQL for InvenTree's part annotations (part/filters.py), over a part row `t` (or the id expression given).
+enum PartSQL {
+    /// InvenTree's IN_STOCK_FILTER over stock item `s`: available status (OK, attention, damaged), not sent,
+    /// not installed, not consumed, not in production, quantity above zero.
+    static let inStockCondition = """
+        s.quantity > 0 AND s.sales_order_id IS NULL AND s.belongs_to_id IS NULL AND s.customer_id IS NULL \
+        AND s.consumed_by_id IS NULL AND NOT s.is_building AND s.status IN (10, 50, 55)
+        """
+    /// The ids of every variant below `part` (recursively), excluding it.
+    static func variants(of part: String) -> String {
+        """
+        (WITH RECURSIVE v(id) AS (SELECT p.id FROM part_part p WHERE p.variant_of_id = \(part) \
+        UNION ALL SELECT p.id FROM part_part p JOIN v ON p.variant_of_id = v.id) SELECT id FROM v)
+        """
+    }
+
+    static func inStock(_ part: String = "t.id") -> String {
+        "(SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s WHERE s.part_id = \(part) AND \(inStockCondition))"
+    }
+
+    static func variantStock(_ part: String = "t.id") -> String {
+        "(SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s WHERE s.part_id IN \(variants(of: part)) AND \(inStockCondition))"
+    }
+
+    /// `in_stock + variant_stock` (InvenTree's `total_in_stock`), for filters.
+    static func totalInStock(_ part: String = "t.id") -> String { "(\(inStock(part)) + \(variantStock(part)))" }
+
+    static let externalStock = """
+        (SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s JOIN stock_stocklocation l ON l.id = s.location_id \
+        WHERE s.part_id = t.id AND l.external AND \(inStockCondition))
+        """
+    /// Open purchase orders (pending, placed, on hold): what is still to be received, in the part's units.
+    static let onOrder = onOrder(part: "t.id")
+    static func onOrder(part: String) -> String {
+        """
+        (SELECT coalesce(sum((l.quantity - l.received) * sp.pack_quantity_native), 0) FROM order_purchaseorderlineitem l \
+        JOIN order_purchaseorder o ON o.id = l.order_id JOIN company_supplierpart sp ON sp.id = l.part_id \
+        WHERE sp.part_id = \(part) AND o.status IN (10, 20, 25) AND l.quantity > l.received)
+        """
+    }
+    /// Active builds (pending, production, on hold).
+    static let activeBuild = "b.status IN (10, 20, 25)"
+    static let scheduledToBuild = """
+        (SELECT coalesce(sum(greatest(b.quantity - b.completed, 0)), 0) FROM build_build b WHERE b.part_id = t.id AND \(activeBuild))
+        """
+    static let inProduction = "(SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s WHERE s.part_id = t.id AND s.is_building)"
+    static let allocatedToBuilds = """
+        (SELECT coalesce(sum(bi.quantity), 0) FROM build_builditem bi JOIN stock_stockitem s ON s.id = bi.stock_item_id \
+        JOIN build_buildline bl ON bl.id = bi.build_line_id JOIN build_build b ON b.id = bl.build_id \
+        WHERE s.part_id = t.id AND \(activeBuild))
+        """
+    /// Allocations to open sales orders (pending, in progress, on hold) not yet shipped.
+    static let allocatedToSales = """
+        (SELECT coalesce(sum(a.quantity), 0) FROM order_salesorderallocation a JOIN stock_stockitem s ON s.id = a.item_id \
+        JOIN order_salesorderlineitem li ON li.id = a.line_id JOIN order_salesorder o ON o.id = li.order_id \
+        LEFT JOIN order_salesordershipment sh ON sh.id = a.shipment_id \
+        WHERE s.part_id = t.id AND o.status IN (10, 15, 25) AND sh.shipment_date IS NULL)
+        """
+    static let requiredForBuilds = """
+        (SELECT coalesce(sum(greatest(bl.quantity - bl.consumed, 0)), 0) FROM build_buildline bl \
+        JOIN part_bomitem bi ON bi.id = bl.bom_item_id JOIN build_build b ON b.id = bl.build_id \
+        WHERE bi.sub_part_id = t.id AND \(activeBuild))
+        """
+    static let requiredForSales = """
+        (SELECT coalesce(sum(greatest(li.quantity - li.shipped, 0)), 0) FROM order_salesorderlineitem li \
+        JOIN order_salesorder o ON o.id = li.order_id WHERE li.part_id = t.id AND o.status IN (10, 15, 25))
+        """
+
+    /// The page-only join computing the stock figures once per row (`st.*`).
+    static let stockJoin = """
+        LEFT JOIN LATERAL (SELECT \(inStock()) AS in_stock, \(variantStock()) AS variant_stock, \
+        \(allocatedToSales) AS so_allocated, \(allocatedToBuilds) AS bo_allocated) st ON true
+        """
+
+    /// InvenTree's default PART_NAME_FORMAT: `IPN | name | revision`, leaving out what is empty.
+    static let fullName = "coalesce(nullif(t.ipn, '') || ' | ', '') || t.name || coalesce(' | ' || nullif(t.revision, ''), '')"
+    /// `/media/<image>` or null.
+    static let image = "CASE WHEN coalesce(t.image, '') = '' THEN NULL ELSE '/media/' || t.image END"
+    /// The thumbnail InvenTree's image field keeps beside the image (`x.thumbnail.png`), or the blank image.
+    static let thumbnail = """
+        CASE WHEN coalesce(t.image, '') = '' THEN '/static/img/blank_image.thumbnail.png' \
+        ELSE '/media/' || regexp_replace(t.image, '(\\.[^./]*)$', '.thumbnail\\1') END
+        """
+    /// The first default location up the category tree, from the part's category.
+    static let categoryDefaultLocation = """
+        (SELECT a.default_location_id FROM part_partcategory c JOIN part_partcategory a ON a.id = ANY(c.tree_path) \
+        WHERE c.id = t.category_id AND a.default_location_id IS NOT NULL ORDER BY a.level DESC LIMIT 1)
+        """
+}

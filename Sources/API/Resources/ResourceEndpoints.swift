@@ -1,0 +1,267 @@
+import Auth
+import HTTP
+import Postgres
+
+/// Registers a resource's endpoints: `<path>` (GET list, POST create, DELETE bulk, OPTIONS) and
+/// `<path><pk>/` (GET, PUT, PATCH, DELETE, OPTIONS), each behind its role permission
+/// (view for GET and OPTIONS, add for POST, change for PUT and PATCH, delete for DELETE).
+enum ResourceEndpoints {
+    static func register(_ router: APIRouter, _ context: APIContext, _ resource: Resource) {
+        registerList(router, context, resource)
+        registerDetail(router, context, resource)
+    }
+
+    static func registerList(_ router: APIRouter, _ context: APIContext, _ resource: Resource) {
+        let path = resource.path
+        router.add(.GET, path, .authenticated, guarded(resource, .view) { call in
+            try context.pool.withConnection { try list(resource, call, $0) }
+        })
+        router.add(.OPTIONS, path, .authenticated, guarded(resource, .view) { call in
+            JSONResponse.make(ResourceMetadata.json(resource, detail: false, permissions: call.user.permissions))
+        })
+        if resource.allowCreate {
+            router.add(.POST, path, .authenticated, guarded(resource, .add) { call in
+                let body = try requestBody(call)
+                return try context.pool.transaction { connection in
+                    let id = try ResourceWriter.write(resource, body: body, existingID: nil, partial: false,
+                                                      userID: call.user.user.id, connection: connection)
+                    return try detail(resource, call, id: id, connection, status: 201)
+                }
+            })
+        }
+        if resource.allowDelete {
+            router.add(.DELETE, path, .authenticated, guarded(resource, .delete) { call in
+                let body = try requestBody(call)
+                try context.pool.transaction { try bulkDelete(resource, body, call, $0) }
+                return HTTPResponse(status: 204)
+            })
+        }
+    }
+
+    static func registerDetail(_ router: APIRouter, _ context: APIContext, _ resource: Resource) {
+        for pattern in [resource.path + ":pk/", resource.path + ":pk"] {
+            router.add(.GET, pattern, .authenticated, guarded(resource, .view) { call in
+                let id = try primaryKey(call, resource)
+                return try context.pool.withConnection { try detail(resource, call, id: id, $0) }
+            })
+            router.add(.OPTIONS, pattern, .authenticated, guarded(resource, .view) { call in
+                JSONResponse.make(ResourceMetadata.json(resource, detail: true, permissions: call.user.permissions))
+            })
+            if resource.allowUpdate {
+                for (method, partial) in [(HTTPMethod.PUT, false), (.PATCH, true)] {
+                    router.add(method, pattern, .authenticated, guarded(resource, .change) { call in
+                        let id = try primaryKey(call, resource)
+                        let body = try requestBody(call)
+                        return try context.pool.transaction { connection in
+                            try requireRow(resource, id, connection)
+                            _ = try ResourceWriter.write(resource, body: body, existingID: id, partial: partial,
+                                                         userID: call.user.user.id, connection: connection)
+                            return try detail(resource, call, id: id, connection)
+                        }
+                    })
+                }
+            }
+            if resource.allowDelete {
+                router.add(.DELETE, pattern, .authenticated, guarded(resource, .delete) { call in
+                    let id = try primaryKey(call, resource)
+                    try context.pool.transaction { connection in
+                        do {
+                            let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE id = $1", [id])
+                            guard deleted.affectedRows > 0 else { throw APIError.notFound(resource.verboseName) }
+                        } catch let error as PostgresError {
+                            throw ResourceWriter.constraintErrors(error, resource) ?? error
+                        }
+                    }
+                    return HTTPResponse(status: 204)
+                })
+            }
+        }
+    }
+
+    /// The permission check, then the body; validation failures answer 400 with DRF's field errors.
+    static func guarded(_ resource: Resource, _ permission: Permission,
+                        _ body: @escaping (APICall) throws -> HTTPResponse) -> (APICall) throws -> HTTPResponse {
+        return { call in
+            try call.user.permissions.require(table: resource.permissionTable, permission)
+            do {
+                return try body(call)
+            } catch let errors as ValidationErrors {
+                return errors.response
+            }
+        }
+    }
+
+    static func primaryKey(_ call: APICall, _ resource: Resource) throws -> Int {
+        guard let id = call.request.pathParameters["pk"].flatMap({ Int($0) }) else { throw APIError.notFound(resource.verboseName) }
+        return id
+    }
+
+    static func requireRow(_ resource: Resource, _ id: Int, _ connection: PostgresConnection) throws {
+        if try ResourceSQL.query(connection, "SELECT 1 FROM \(resource.table) WHERE id = $1", [id]).isEmpty {
+            throw APIError.notFound(resource.verboseName)
+        }
+    }
+
+    /// The request's JSON body (an empty body is an empty object, as DRF's parsers give).
+    static func requestBody(_ call: APICall) throws -> JSONValue {
+        guard let bytes = call.request.body.readAll(), !bytes.isEmpty else { return .object([]) }
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw APIError.badRequest("JSON parse error - \(error)")
+        }
+    }
+
+    // MARK: - Reading
+
+    static func list(_ resource: Resource, _ call: APICall, _ connection: PostgresConnection) throws -> HTTPResponse {
+        let request = call.request
+        var builder = FilterBuilder(connection: connection, userID: call.user.user.id) { request.query($0) }
+        var errors = ValidationErrors()
+        for filter in resource.filters {
+            guard let text = request.query(filter.name) else { continue }
+            do {
+                try filter.apply(text, &builder)
+            } catch let failure as ValidationErrors {
+                for (field, messages) in failure.fields { messages.forEach { errors.add(field, $0) } }
+            }
+        }
+        guard errors.isEmpty else { throw errors }
+        if let text = request.query("search"), !resource.search.isEmpty {
+            let terms = text.replacingOccurrencesOfComma().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            for term in terms {
+                let placeholder = builder.bind("%" + escapeLike(String(term)) + "%")
+                builder.add("(" + resource.search.map { $0.replacingPlaceholder(with: placeholder) }.joined(separator: " OR ") + ")")
+            }
+        }
+        let orderBy = ordering(resource, request.query("ordering"))
+        let selection = FieldSelection(resource, detail: false) { request.query($0) }
+        let pagination = Pagination(query: request.queryItems)
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        guard let limit = pagination.limit else {
+            out.append(UInt8(ascii: "["))
+            _ = try ResourceReader.writeRows(resource, selection, from: connection, where: builder.whereClause,
+                                             builder.parameters, orderBy: orderBy, to: &out)
+            out.append(UInt8(ascii: "]"))
+            return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
+        }
+        let count = try ResourceSQL.query(connection, "SELECT count(*) FROM \(resource.from) WHERE \(ResourceReader.userGuard) AND \(builder.whereClause)",
+                                          builder.parameters).singleRow().decode(0, as: Int.self)
+        let links = pagination.links(count: count, url: call.pageURL)
+        out.append(contentsOf: Array("{\"count\":\(count),\"next\":".utf8))
+        writeLink(links.next, &out)
+        out.append(contentsOf: Array(",\"previous\":".utf8))
+        writeLink(links.previous, &out)
+        out.append(contentsOf: Array(",\"results\":[".utf8))
+        let tail = " LIMIT $\(builder.parameters.count + 1) OFFSET $\(builder.parameters.count + 2)"
+        _ = try ResourceReader.writeRows(resource, selection, from: connection, where: builder.whereClause,
+                                         builder.parameters + [limit, pagination.offset], orderBy: orderBy, tail: tail, to: &out)
+        out.append(contentsOf: Array("]}".utf8))
+        return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
+    }
+
+    static func detail(_ resource: Resource, _ call: APICall, id: Int, _ connection: PostgresConnection,
+                       status: Int = 200) throws -> HTTPResponse {
+        let selection = FieldSelection(resource, detail: true) { call.request.query($0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(2048)
+        let found = try ResourceReader.writeRows(resource, selection, from: connection, where: "t.id = $2",
+                                                 [call.user.user.id, id], orderBy: "t.id", to: &out)
+        guard found == 1 else { throw APIError.notFound(resource.verboseName) }
+        return HTTPResponse(status: status, contentType: JSONResponse.contentType, body: out)
+    }
+
+    /// DRF's OrderingFilter: known names in order (`-` descending), unknown ignored, then the default.
+    static func ordering(_ resource: Resource, _ text: String?) -> String {
+        var terms: [String] = []
+        for name in (text ?? "").split(separator: ",") {
+            let descending = name.hasPrefix("-")
+            let key = String(descending ? name.dropFirst() : name[...])
+            guard let expression = resource.ordering.first(where: { $0.0 == key })?.1 else { continue }
+            terms.append(expression + (descending ? " DESC NULLS LAST" : " ASC NULLS FIRST"))
+        }
+        let base = terms.isEmpty ? resource.defaultOrdering : terms.joined(separator: ", ")
+        return base + ", t.id"
+    }
+
+    static func writeLink(_ link: String?, _ out: inout [UInt8]) {
+        if let link { JSONValue.writeString(link, to: &out) } else { out.append(contentsOf: RowJSONWriter.nullBytes) }
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    // MARK: - Bulk delete
+
+    /// InvenTree's BulkDeleteMixin: `{"items": [pk, ...]}` and/or `{"filters": {field: value}}`.
+    static func bulkDelete(_ resource: Resource, _ body: JSONValue, _ call: APICall, _ connection: PostgresConnection) throws {
+        let items = body["items"]
+        let filters = body["filters"]
+        let isEmptyItems: Bool = { if case .array(let list)? = items { return list.isEmpty }; return items == nil || items == .null }()
+        let isEmptyFilters: Bool = { if case .object(let list)? = filters { return list.isEmpty }; return filters == nil || filters == .null }()
+        if isEmptyItems && isEmptyFilters {
+            throw ValidationErrors("non_field_errors", "List of items or filters must be provided for bulk operation")
+        }
+        var conditions: [String] = []
+        var parameters: [PostgresValue?] = []
+        if !isEmptyItems {
+            guard case .array(let list)? = items else { throw ValidationErrors("non_field_errors", "Items must be provided as a list") }
+            let ids = list.compactMap(ResourceWriter.integer)
+            guard ids.count == list.count else { throw ValidationErrors("non_field_errors", "Invalid items list provided") }
+            parameters.append("{" + ids.map(String.init).joined(separator: ",") + "}")
+            conditions.append("id = ANY($\(parameters.count)::integer[])")
+        }
+        if !isEmptyFilters {
+            guard case .object(let members)? = filters else { throw ValidationErrors("non_field_errors", "Filters must be provided as a dict") }
+            for (name, value) in members {
+                guard let field = resource.fields.first(where: { $0.name == name && $0.column != nil }), let column = field.column
+                else { throw ValidationErrors("non_field_errors", "Invalid filters provided") }
+                if value == .null {
+                    conditions.append("\(column) IS NULL")
+                } else {
+                    guard let text = try? ResourceWriter.convert(value, field, connection) else {
+                        throw ValidationErrors("non_field_errors", "Invalid filters provided")
+                    }
+                    parameters.append(text)
+                    conditions.append("\(column) = $\(parameters.count)\(field.kind.sqlCast)")
+                }
+            }
+        }
+        do {
+            let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE \(conditions.joined(separator: " AND "))",
+                                                parameters).affectedRows
+            if deleted == 0 { throw ValidationErrors("non_field_errors", "No items found to delete") }
+        } catch let error as PostgresError {
+            throw ResourceWriter.constraintErrors(error, resource) ?? error
+        }
+    }
+}
+
+extension Pagination {
+    /// The absolute next and previous page links, as DRF's LimitOffsetPagination builds them.
+    func links(count: Int, url: PageURL) -> (next: String?, previous: String?) {
+        guard let limit else { return (nil, nil) }
+        let next = offset + limit >= count ? nil : url.with(["limit": String(limit), "offset": String(offset + limit)])
+        let previous: String?
+        if offset <= 0 {
+            previous = nil
+        } else if offset - limit <= 0 {
+            previous = url.with(["limit": String(limit)], removing: ["offset"])
+        } else {
+            previous = url.with(["limit": String(limit), "offset": String(offset - limit)])
+        }
+        return (next, previous)
+    }
+}
+
+extension String {
+    /// DRF's search splits terms on commas as on whitespace.
+    func replacingOccurrencesOfComma() -> String { String(map { $0 == "," ? " " : $0 }) }
+}

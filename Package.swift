@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
         .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime", "Auth", "Postgres", "Redis"]),
-        .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
+        .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon", "Inventory"]),
         .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Inventory", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),

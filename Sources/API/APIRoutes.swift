@@ -14,6 +14,7 @@ public enum APIRoutes {
         // Last among the user routes: `/api/user/:pk/` would otherwise take `me`, `roles`, ...
         UserEndpoints.register(router, context)
         PartRoutes.register(router, context)
+        StockRoutes.register(router, context)
         return router.finish()
     }
 

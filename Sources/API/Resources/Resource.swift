@@ -1,4 +1,5 @@
 import Auth
+import HTTP
 import Postgres
 
 /// (Guide with an example: docs/api-resources.md.)
@@ -39,6 +40,9 @@ public struct Resource {
     public var allowDelete = true
     /// Checks and completes a create or update before it is written (model-level validation).
     public var validate: ((inout WriteContext) throws -> Void)?
+    /// Replaces the standard create for bodies it takes (returns nil to leave the body to the standard create),
+    /// in the same transaction: `stock/` with `serial_numbers` creates one item per serial and answers a list.
+    var createOverride: ((APICall, JSONValue, PostgresConnection) throws -> HTTPResponse?)?
     /// Work done in the same transaction after a row is written (the new or changed primary key).
     public var afterWrite: ((PostgresConnection, Int, WriteContext) throws -> Void)?
 

@@ -23,6 +23,7 @@ enum ResourceEndpoints {
             router.add(.POST, path, .authenticated, guarded(resource, .add) { call in
                 let body = try requestBody(call)
                 return try context.pool.transaction { connection in
+                    if let response = try resource.createOverride?(call, body, connection) { return response }
                     let id = try ResourceWriter.write(resource, body: body, existingID: nil, partial: false,
                                                       userID: call.user.user.id, connection: connection)
                     return try detail(resource, call, id: id, connection, status: 201)

@@ -15,6 +15,7 @@ public enum APIRoutes {
         UserEndpoints.register(router, context)
         PartRoutes.register(router, context)
         StockRoutes.register(router, context)
+        MetadataEndpoint.register(router, context)
         return router.finish()
     }
 

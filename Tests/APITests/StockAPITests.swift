@@ -169,4 +169,37 @@ final class StockAPITests: DemoDataTestCase {
         XCTAssertEqual(send(.POST, "/api/stock/", as: "engineer", body: #"{"part": 28, "quantity": 1}"#).status, 403)
         XCTAssertEqual(send(.POST, "/api/stock/location/", as: "allaccess", body: #"{"name": "New Shelf", "parent": 8}"#).status, 201)
     }
+
+    func testMetadataGetPutReplacesPatchMerges() throws {
+        let id = try makeItem()
+        XCTAssertEqual(try get("/api/metadata/stockitem/\(id)/"), .object([("metadata", .object([]))]))
+        let put = try json(send(.PUT, "/api/metadata/stockitem/\(id)/", body: #"{"metadata": {"a": 1, "b": "x"}}"#), status: 200)
+        XCTAssertEqual(put["metadata"], .object([("a", .int(1)), ("b", .string("x"))]))
+        let patch = try json(send(.PATCH, "/api/metadata/stockitem/\(id)/", body: #"{"metadata": {"b": "y", "c": [1]}}"#), status: 200)
+        XCTAssertEqual(patch["metadata"], .object([("a", .int(1)), ("b", .string("y")), ("c", .array([.int(1)]))]))
+        let replaced = try json(send(.PUT, "/api/metadata/stockitem/\(id)/", body: #"{"metadata": {"z": true}}"#), status: 200)
+        XCTAssertEqual(replaced["metadata"], .object([("z", .bool(true))]))
+        let notObject = try json(send(.PUT, "/api/metadata/stockitem/\(id)/", body: #"{"metadata": [1]}"#), status: 400)
+        XCTAssertEqual(notObject["metadata"], .array([.string("Metadata must be a python dict object")]))
+        XCTAssertEqual(send(.GET, "/api/metadata/stockitem/999999/").status, 404)
+        XCTAssertEqual(send(.GET, "/api/metadata/nosuchmodel/1/").status, 404)
+        XCTAssertEqual(send(.GET, "/api/metadata/part/1/", as: "reader").status, 200)
+        XCTAssertEqual(send(.PATCH, "/api/metadata/part/1/", as: "reader", body: #"{"metadata": {"x": 1}}"#).status, 403)
+        XCTAssertEqual(send(.PATCH, "/api/metadata/part/1/", as: "engineer", body: #"{"metadata": {"x": 1}}"#).status, 200)
+    }
+
+    func testTestResultsRecordTheUserAndFilter() throws {
+        let template: Int = try scalar("SELECT id FROM part_parttesttemplate ORDER BY id LIMIT 1")
+        let part: Int = try scalar("SELECT part_id FROM part_parttesttemplate WHERE id = $1", [template])
+        let item = try makeItem(part: part, quantity: "1")
+        let created = try json(post("/api/stock/test/", #"{"stock_item": \#(item), "template": \#(template), "result": true, "value": "3.3V"}"#),
+                               status: 201)
+        XCTAssertEqual(created["result"], .bool(true))
+        XCTAssertEqual(created["user"], .int(1))
+        XCTAssertEqual(array(try get("/api/stock/test/?stock_item=\(item)")).count, 1)
+        XCTAssertEqual(array(try get("/api/stock/test/?stock_item=\(item)&result=false")).count, 0)
+        let missing = try json(post("/api/stock/test/", #"{"stock_item": \#(item)}"#), status: 400)
+        XCTAssertEqual(missing["template"], .array([.string("This field is required.")]))
+        XCTAssertEqual(post("/api/stock/test/", #"{"stock_item": \#(item), "template": \#(template)}"#, as: "engineer").status, 403)
+    }
 }

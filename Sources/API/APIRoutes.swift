@@ -16,6 +16,7 @@ public enum APIRoutes {
         PartRoutes.register(router, context)
         StockRoutes.register(router, context)
         MetadataEndpoint.register(router, context)
+        AttachmentResource.register(router, context)
         return router.finish()
     }
 

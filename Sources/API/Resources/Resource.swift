@@ -43,6 +43,11 @@ public struct Resource {
     /// Replaces the standard create for bodies it takes (returns nil to leave the body to the standard create),
     /// in the same transaction: `stock/` with `serial_numbers` creates one item per serial and answers a list.
     var createOverride: ((APICall, JSONValue, PostgresConnection) throws -> HTTPResponse?)?
+    /// Rows the user may see, as an SQL condition over `t` built from their permissions (list and detail);
+    /// generic records such as attachments are visible only where the owning model's role allows.
+    var scope: ((Permissions) -> String)?
+    /// Whether the user may change (PUT, PATCH) or delete row `id`, beyond the table permission.
+    var rowAccess: ((Permissions, Permission, Int, PostgresConnection) throws -> Bool)?
     /// Work done in the same transaction after a row is written (the new or changed primary key).
     public var afterWrite: ((PostgresConnection, Int, WriteContext) throws -> Void)?
 

@@ -17,6 +17,7 @@ public enum APIRoutes {
         StockRoutes.register(router, context)
         MetadataEndpoint.register(router, context)
         AttachmentResource.register(router, context)
+        BarcodeEndpoints.register(router, context)
         return router.finish()
     }
 

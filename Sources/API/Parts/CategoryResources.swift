@@ -32,7 +32,7 @@ enum CategoryResources {
             .readOnly("pathstring", "pathstring", .string(maxLength: 250, allowBlank: true), label: "Path", help: "Path"),
             .computed("path", .json, path, label: "Path", visibility: .flag("path_detail", default: false)),
             .computed("starred", .boolean, "false", label: "Starred", allowNull: false),
-            .computed("url", .string(maxLength: nil, allowBlank: true), "'/web/part/category/' || t.id || '/'", label: "Url"),
+            .computed("url", .string(maxLength: nil, allowBlank: true), "'/web/part/category/' || t.id", label: "Url"),
             .column("structural", "structural", .boolean, label: "Structural",
                     help: "Parts may not be directly assigned to a structural category, but may be assigned to child categories.",
                     default: .bool(false)),

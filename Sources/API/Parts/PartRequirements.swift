@@ -12,19 +12,18 @@ enum PartRequirements {
 
     static let resource: Resource = {
         var resource = Resource(model: "part", verboseName: "Part", path: "/api/part/", table: "part_part", fields: [
-            .computed("total_stock", .float, "st.in_stock + st.variant_stock", label: "Total Stock"),
-            .computed("unallocated_stock", .float, "st.in_stock + st.variant_stock - st.so_allocated - st.bo_allocated",
-                      label: "Available Stock"),
+            .computed("total_stock", .float, PartSQL.totalInStockPage, label: "Total Stock"),
+            .computed("unallocated_stock", .float, PartSQL.unallocatedPage, label: "Available Stock"),
             .computed("can_build", .float, canBuild, label: "Can Build"),
             .computed("ordering", .float, PartSQL.onOrder, label: "On Order"),
-            .computed("building", .float, PartSQL.inProduction, label: "In Production"),
+            .computed("building", .float, "coalesce(sk.building, 0)", label: "In Production"),
             .computed("scheduled_to_build", .float, PartSQL.scheduledToBuild, label: "Scheduled to Build"),
-            .computed("required_for_build_orders", .float, PartSQL.requiredForBuilds, label: "Required for Build Orders"),
-            .computed("allocated_to_build_orders", .float, "st.bo_allocated", label: "Allocated to Build Orders"),
+            .computed("required_for_build_orders", .float, "coalesce(rb.quantity, 0)", label: "Required for Build Orders"),
+            .computed("allocated_to_build_orders", .float, PartSQL.buildAllocatedPage, label: "Allocated to Build Orders"),
             .computed("required_for_sales_orders", .float, PartSQL.requiredForSales, label: "Required for Sales Orders"),
-            .computed("allocated_to_sales_orders", .float, "st.so_allocated", label: "Allocated to Sales Orders"),
+            .computed("allocated_to_sales_orders", .float, PartSQL.salesAllocatedPage, label: "Allocated to Sales Orders"),
         ])
-        resource.selectJoins = PartSQL.stockJoin
+        resource.selectJoins = PartSQL.pageJoins
         resource.allowCreate = false
         resource.allowUpdate = false
         resource.allowDelete = false

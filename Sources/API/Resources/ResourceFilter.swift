@@ -1,3 +1,4 @@
+import Glibc
 import Postgres
 
 /// A query parameter that narrows a list (django-filter's filters): it adds SQL conditions with bound values.
@@ -129,6 +130,32 @@ public enum ResourceSQL {
     @discardableResult
     public static func query(_ connection: PostgresConnection, _ sql: String, _ parameters: [PostgresValue?] = []) throws -> PostgresResult {
         observer?(sql)
+        try useGenericPlans(connection)
         return try connection.query(PreparedStatement(sql), parameters)
+    }
+
+    private static let lock = ResourceLock()
+    nonisolated(unsafe) private static var configured = Set<String>()
+
+    /// The resources' statements are large (dozens of subqueries) and cheap to run: planning them anew for every
+    /// execution (PostgreSQL's custom plans) would cost more than running them, so each connection keeps the
+    /// generic plan of a prepared statement. Set once per server session.
+    private static func useGenericPlans(_ connection: PostgresConnection) throws {
+        let key = "\(ObjectIdentifier(connection).hashValue)/\(connection.serverProcessID)"
+        if lock.withLock({ configured.contains(key) }) { return }
+        try connection.execute("SET plan_cache_mode = force_generic_plan")
+        lock.withLock { _ = configured.insert(key) }
+    }
+}
+
+/// A pthread mutex for the few shared sets of this module.
+final class ResourceLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
     }
 }

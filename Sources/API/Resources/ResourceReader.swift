@@ -9,7 +9,7 @@ enum ResourceReader {
     static func writeRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                           where whereClause: String, _ parameters: [PostgresValue?], orderBy: String, tail: String = "",
                           to out: inout [UInt8]) throws -> Int {
-        let sql = "SELECT \(selection.selectList) FROM \(resource.from) \(resource.selectJoins) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)"
+        let sql = pageSQL(resource, select: selection.selectList, where: whereClause, orderBy: orderBy, tail: tail)
         let result = try ResourceSQL.query(connection, sql, parameters)
         let nested = try loadNested(selection, result, connection, userID: parameters.first ?? nil)
         let names = selection.fields.map { field -> [UInt8] in
@@ -48,6 +48,21 @@ enum ResourceReader {
         return result.count
     }
 
+    /// The statement for a page of rows. With `selectJoins`, the page's ids are chosen first (filters, order,
+    /// limit) in the CTE `page`, so that the joins compute their figures for those rows only (they may aggregate
+    /// over `(SELECT id FROM page)`); the page keeps its order by `page.position`.
+    static func pageSQL(_ resource: Resource, select: String, where whereClause: String, orderBy: String, tail: String = "") -> String {
+        guard !resource.selectJoins.isEmpty else {
+            return "SELECT \(select) FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)"
+        }
+        return """
+            WITH page AS MATERIALIZED (SELECT t.id, row_number() OVER (ORDER BY \(orderBy)) AS position FROM \(resource.from) \
+            WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)) \
+            SELECT \(select) FROM page JOIN \(resource.table) t ON t.id = page.id \(resource.joins) \(resource.selectJoins) \
+            ORDER BY page.position
+            """
+    }
+
     /// A condition that uses `$1` (the user's id) so that every statement binds it with a known type.
     static let userGuard = "$1::integer IS NOT NULL"
 
@@ -63,7 +78,8 @@ enum ResourceReader {
             let related = expansion.resource()
             let relatedSelection = FieldSelection(related, detail: false) { _ in nil }
             let keyList = "{" + keys.sorted().joined(separator: ",") + "}"
-            let sql = "SELECT \(expansion.relatedKey), \(relatedSelection.selectList) FROM \(related.from) \(related.selectJoins) WHERE \(userGuard) AND \(expansion.relatedKey) = ANY($2::integer[]) ORDER BY \(related.defaultOrdering), t.id"
+            let sql = pageSQL(related, select: "\(expansion.relatedKey), \(relatedSelection.selectList)",
+                              where: "\(expansion.relatedKey) = ANY($2::integer[])", orderBy: "\(related.defaultOrdering), t.id")
             let rows = try ResourceSQL.query(connection, sql, [userID, keyList])
             let inner = try loadNested(FieldSelection(shifted: relatedSelection), rows, connection, userID: userID)
             var byKey: [String: [[UInt8]]] = [:]

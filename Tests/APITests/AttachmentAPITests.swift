@@ -94,3 +94,44 @@ final class AttachmentAPITests: DemoDataTestCase {
         XCTAssertEqual(send(.DELETE, "/api/attachment/\(linkID)/", as: "engineer").status, 204)
     }
 }
+
+/// Part images uploaded as multipart PATCH: stored under `part_images/`, a non-image refused.
+final class PartImageUploadTests: DemoDataTestCase {
+    private var mediaRoot = ""
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        mediaRoot = NSTemporaryDirectory() + "images-\(UUID().uuidString.prefix(8))"
+        context.mediaRoot = mediaRoot
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: mediaRoot)
+        try super.tearDownWithError()
+    }
+
+    private func patch(_ path: String, file: (name: String, bytes: [UInt8]), fields: [(String, String)] = [], as user: String) -> HTTPResponse {
+        let boundary = "----image-boundary"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\(file.name)\"\r\n\r\n".utf8)
+        body += file.bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        let headers = [("Host", "testserver"), ("Content-Type", "multipart/form-data; boundary=\(boundary)")] + auth(user)
+        return router.respond(to: HTTPRequest(method: .PATCH, path: path, headers: HTTPHeaders(headers), body: .bytes(body),
+                                              remoteAddress: "192.0.2.7:41000", requestID: "test"))
+    }
+
+    func testImagesAreStoredAndNonImagesRefused() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 40)
+        let updated = try json(patch("/api/part/1/", file: ("new photo.png", png), fields: [("description", "photographed")], as: "engineer"),
+                               status: 200)
+        XCTAssertEqual(updated["image"], .string("/media/part_images/new_photo.png"))
+        XCTAssertEqual(updated["description"], .string("photographed"))
+        XCTAssertEqual(try Array(Data(contentsOf: URL(fileURLWithPath: mediaRoot + "/part_images/new_photo.png"))), png)
+        let refused = try json(patch("/api/part/1/", file: ("fake.png", Array("not an image".utf8)), as: "engineer"), status: 400)
+        XCTAssertEqual(refused["image"], .array([.string("Upload a valid image. The file you uploaded was either not an image or a corrupted image.")]))
+        XCTAssertEqual(patch("/api/part/1/", file: ("x.png", png), as: "reader").status, 403)
+    }
+}

@@ -43,6 +43,9 @@ public struct Resource {
     /// Replaces the standard create for bodies it takes (returns nil to leave the body to the standard create),
     /// in the same transaction: `stock/` with `serial_numbers` creates one item per serial and answers a list.
     var createOverride: ((APICall, JSONValue, PostgresConnection) throws -> HTTPResponse?)?
+    /// Replaces the standard update for requests it takes (nil leaves them to it), after the row and access
+    /// checks, in the same transaction: multipart image uploads on `part/<pk>/`.
+    var updateOverride: ((APICall, Int, Bool, PostgresConnection) throws -> HTTPResponse?)?
     /// Rows the user may see, as an SQL condition over `t` built from their permissions (list and detail);
     /// generic records such as attachments are visible only where the owning model's role allows.
     var scope: ((Permissions) -> String)?

@@ -56,6 +56,7 @@ enum ResourceEndpoints {
                         return try context.pool.transaction { connection in
                             try requireRow(resource, id, connection)
                             try requireRowAccess(resource, call, .change, id, connection)
+                            if let response = try resource.updateOverride?(call, id, partial, connection) { return response }
                             _ = try ResourceWriter.write(resource, body: body, existingID: id, partial: partial,
                                                          userID: call.user.user.id, connection: connection)
                             return try detail(resource, call, id: id, connection)
@@ -118,7 +119,7 @@ enum ResourceEndpoints {
 
     /// The request's JSON body (an empty body is an empty object, as DRF's parsers give).
     static func requestBody(_ call: APICall) throws -> JSONValue {
-        // Uploads are read by the endpoints that take them (createOverride), from the raw body.
+        // Uploads are read by the endpoints that take them (createOverride, updateOverride), from the raw body.
         if call.request.headers["Content-Type"]?.lowercased().hasPrefix("multipart/form-data") == true { return .object([]) }
         guard let bytes = call.request.body.readAll(), !bytes.isEmpty else { return .object([]) }
         do {

@@ -202,4 +202,14 @@ final class StockAPITests: DemoDataTestCase {
         XCTAssertEqual(missing["template"], .array([.string("This field is required.")]))
         XCTAssertEqual(post("/api/stock/test/", #"{"stock_item": \#(item), "template": \#(template)}"#, as: "engineer").status, 403)
     }
+
+    func testStockListCostsTheSameNumberOfStatementsWhateverThePageSize() throws {
+        let small = countingStatements { XCTAssertEqual(send(.GET, "/api/stock/?limit=2&part_detail=true&location_detail=true").status, 200) }
+        let large = countingStatements { XCTAssertEqual(send(.GET, "/api/stock/?limit=200&part_detail=true&location_detail=true").status, 200) }
+        XCTAssertEqual(small.count, large.count, "\(large)")
+        XCTAssertLessThanOrEqual(large.count, 6)
+        let page = try get("/api/stock/?limit=200&part_detail=true")
+        XCTAssertEqual(array(page["results"]).count, 200)
+        XCTAssertNotNil(array(page["results"]).first?["part_detail"]?["name"])
+    }
 }

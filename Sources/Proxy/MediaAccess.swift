@@ -37,10 +37,13 @@ public enum MediaDecision: Equatable, Sendable {
 public struct MediaAccess: Sendable {
     public let authenticator: Authenticator
     public let owners: MediaOwnerLookup
+    /// Seconds-long memory of both answers in this process.
+    public let cache: MediaLocalCache
 
-    public init(authenticator: Authenticator, owners: MediaOwnerLookup) {
+    public init(authenticator: Authenticator, owners: MediaOwnerLookup, cache: MediaLocalCache = MediaLocalCache()) {
         self.authenticator = authenticator
         self.owners = owners
+        self.cache = cache
     }
 }
 

@@ -28,8 +28,10 @@ final class MediaRoute: @unchecked Sendable {
         }
         let decision: MediaDecision
         do {
-            let owners = try access.owners.owners(of: path)
-            let outcome = owners.isEmpty ? AuthOutcome.anonymous : try access.authenticator.authenticate(authRequest(request))
+            let owners = try access.cache.owners(of: path) { try access.owners.owners(of: path) }
+            let outcome = owners.isEmpty ? AuthOutcome.anonymous : try access.cache.identity(credential: credential(request)) {
+                try access.authenticator.authenticate(authRequest(request))
+            }
             decision = MediaDecision.decide(path: path, owners: owners, authentication: outcome)
         } catch {
             return Self.json(503, "The media authorization check failed: the database is unavailable.")
@@ -52,6 +54,13 @@ final class MediaRoute: @unchecked Sendable {
             }
             return HTTPResponse(served)
         }
+    }
+
+    /// What identifies the caller: the Authorization header, else the session cookie.
+    private func credential(_ request: HTTPRequest) -> String? {
+        if let header = request.headers["Authorization"] { return "header:" + header }
+        if let session = request.cookies[Authenticator.sessionCookie] { return "session:" + session }
+        return nil
     }
 
     private func authRequest(_ request: HTTPRequest) -> AuthRequest {

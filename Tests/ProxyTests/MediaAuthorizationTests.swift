@@ -88,9 +88,9 @@ final class MediaAuthorizationTests: XCTestCase {
     }
 
     /// A proxy on loopback in front of nothing, with media authorized through `redis`.
-    private func proxy(redis: RedisPool?) throws -> HTTPTestClient {
+    private func proxy(redis: RedisPool?, cache: MediaLocalCache = MediaLocalCache()) throws -> HTTPTestClient {
         let access = MediaAccess(authenticator: Authenticator(pool: pool, redis: redis, settings: AuthSettings()),
-                                 owners: MediaOwnerLookup(pool: pool, redis: redis))
+                                 owners: MediaOwnerLookup(pool: pool, redis: redis), cache: cache)
         let routes = ProxyRoutes(settings: ProxySettings(staticRoot: mediaRoot + "/none", mediaRoot: mediaRoot,
                                                          upstream: .unix(path: mediaRoot + "/nobody.sock")),
                                  media: access)
@@ -224,5 +224,17 @@ final class MediaAuthorizationTests: XCTestCase {
         XCTAssertTrue(MediaDecision.isInlineImage("part_images/x.JPG"))
         XCTAssertFalse(MediaDecision.isInlineImage("x.svg"))
         XCTAssertFalse(MediaDecision.isInlineImage("dir.png/file"))
+    }
+
+    func testTheProcessCacheForgetsARevokedTokenWithinItsLifetime() throws {
+        let client = try proxy(redis: redis, cache: MediaLocalCache(ownerLifetime: 10, identityLifetime: 0.3))
+        let image = "/media/" + (try partImage())
+        XCTAssertEqual(try get(client, image, as: "reader").status, 200)
+        try connection.execute("UPDATE users_apitoken SET revoked = true WHERE key = $1", [tokens["reader"] ?? ""])
+        defer { _ = try? connection.execute("UPDATE users_apitoken SET revoked = false WHERE key = $1", [tokens["reader"] ?? ""]) }
+        usleep(400_000)
+        XCTAssertEqual(try get(client, image, as: "reader").status, 401)
+        XCTAssertEqual(try get(client, image, as: "reader").status, 401, "failures are not cached as successes")
+        XCTAssertEqual(try get(client, "/media/attachments/orphan/stray.pdf", as: "admin").status, 404, "unowned files are not cached")
     }
 }

@@ -12,6 +12,7 @@ public enum AdminCommand {
         ("changepassword", "set a user's password (USERNAME [--password-file FILE])", ChangePasswordCommand.main),
         ("check", "check the configuration, database, Redis and directories, one line each", CheckCommand.main),
         ("tasks", "list pending, running and failed background tasks; show, retry or delete one (tasks --help)", TasksCommand.main),
+        ("generate-demo", "add a large generated inventory for benchmarks (--parts N --stock N --locations N)", GenerateDemoCommand.main),
         ("version", "print the version", { _ in print("stockroom \(StockroomVersion.current)"); return 0 }),
     ]
 

@@ -13,6 +13,7 @@ public enum Schema {
         Migration0008Orders.migration,
         Migration0009Builds.migration,
         Migration0010Tasks.migration,
+        Migration0011MediaOwnerIndexes.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

@@ -6,7 +6,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = .build/release
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run test check-units bench clean
 
 deps:
 	@scripts/install-deps
@@ -20,9 +20,13 @@ release: deps
 run: release
 	$(BIN)/stockroom run --port $(PORT)
 
-test: deps release
+test: deps release check-units
 	$(SWIFT) build --build-tests
 	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services $(SWIFT) test --skip-build
+
+# The systemd units: `systemd-analyze verify` and `security` (scores within the limits of issue 7).
+check-units: release
+	systemd/check $(BIN)
 
 bench: release
 	scripts/with-services bench/run

@@ -10,6 +10,7 @@ import PackageDescription
 //   Supervisor  `stockroom run`: the development stand-in for systemd
 //   Schema      the numbered migrations of the database
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   API         InvenTree's REST API (stockroom-web's routes)
 //   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
 
@@ -35,13 +36,14 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
         .target(name: "Schema", dependencies: ["Postgres"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
+        .target(name: "API", dependencies: ["HTTP", "Postgres", "Redis", "Daemon"]),
         .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
-        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
-        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Postgres", "Redis", "HTTP"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
+        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
         .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
@@ -50,7 +52,7 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,6 +4,7 @@ import Glibc
 public enum BuiltExecutable {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The directory that holds the running test bundle, which is also where SwiftPM puts the executables.

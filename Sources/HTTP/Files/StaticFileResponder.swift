@@ -1,0 +1,112 @@
+/// Answers GET and HEAD for files of one static route: path safety, content type, validators,
+/// conditional requests, ranges, precompressed siblings and caching headers, all decided here; the
+/// engine only writes the result (and `sendfile`s the file region).
+public final class StaticFileResponder: Sendable {
+    public let route: StaticFileRoute
+    private let resolver: StaticFileResolver
+    private let cache: FileMetadataCache?
+
+    /// Opens the route's root; throws `StaticFileRefusal.failed` if it cannot.
+    public init(route: StaticFileRoute, cache: FileMetadataCache? = FileMetadataCache(),
+                strategy: StaticFileResolver.Strategy? = nil) throws {
+        self.route = route
+        self.cache = cache
+        resolver = try StaticFileResolver(root: route.root, indexFile: route.indexFile, strategy: strategy)
+    }
+
+    /// The response for `method` and the raw (percent-encoded) request target `rawPath`.
+    /// `header` returns a request header's value by lowercase name, repeated fields joined with ", ".
+    /// `now` is monotonic seconds (see `SteadyClock.now()`), used only to revalidate the cache.
+    public func respond(method: String, rawPath: String, header: (String) -> String?,
+                        now: Double = SteadyClock.now()) -> StaticFileResponse {
+        let isHead = method == "HEAD"
+        guard isHead || method == "GET" else {
+            return Self.plain(405, "method not allowed\n", isHead: false, extra: [("Allow", "GET, HEAD")])
+        }
+        let relativePath: String
+        switch StaticPathDecoder.relativePath(rawPath: rawPath, prefix: route.prefix) {
+        case .success(let path): relativePath = path
+        case .failure(let refusal): return Self.refused(refusal, isHead: isHead)
+        }
+        let load = {
+            StaticFileEntry.load(relativePath, resolver: self.resolver, withSiblings: self.route.servePrecompressed,
+                                 cachePolicy: self.route.cacheControl)
+        }
+        let entry: StaticFileEntry
+        switch cache?.entry(for: relativePath, now: now, load: load) ?? load() {
+        case .success(let loaded): entry = loaded
+        case .failure(let refusal): return Self.refused(refusal, isHead: isHead)
+        }
+        return respond(entry, isHead: isHead, header: header)
+    }
+
+    private func respond(_ entry: StaticFileEntry, isHead: Bool, header: (String) -> String?) -> StaticFileResponse {
+        let coding = AcceptEncoding.preferred(header("accept-encoding"), available: entry.precompressed.map(\.coding))
+        let variant = coding.flatMap { entry.variant(for: $0) } ?? entry.identity
+        var validators: [(String, String)] = [
+            ("ETag", variant.etag),
+            ("Last-Modified", variant.lastModified),
+            ("Cache-Control", entry.cacheControl),
+        ]
+        if !entry.precompressed.isEmpty { validators.append(("Vary", "Accept-Encoding")) }
+        // Fields that cannot matter are not looked up (If-Unmodified-Since without If-Match, ...).
+        let ifMatch = header("if-match")
+        let ifNoneMatch = header("if-none-match")
+        let range = isHead ? nil : header("range")
+        let conditions = ConditionalHeaders(
+            ifMatch: ifMatch, ifNoneMatch: ifNoneMatch,
+            ifModifiedSince: ifNoneMatch == nil ? header("if-modified-since") : nil,
+            ifUnmodifiedSince: ifMatch == nil ? header("if-unmodified-since") : nil,
+            range: range, ifRange: range == nil ? nil : header("if-range"))
+        let size = variant.stat.size
+        var representation: [(String, String)] = [("Content-Type", entry.contentType)]
+        if let coding { representation.append(("Content-Encoding", coding.rawValue)) }
+
+        switch ConditionalRequest.evaluate(conditions, isHead: isHead, etag: variant.etag,
+                                           lastModified: variant.stat.modifiedSeconds, size: size) {
+        case .notModified:
+            return StaticFileResponse(status: 304, headers: validators, body: .none)
+        case .preconditionFailed:
+            return StaticFileResponse(status: 412, headers: [("Content-Length", "0")] + validators, body: .none)
+        case .rangeNotSatisfiable:
+            return StaticFileResponse(
+                status: 416, headers: [("Content-Length", "0"), ("Content-Range", "bytes */\(size)")] + validators,
+                body: .none)
+        case .full:
+            return StaticFileResponse(
+                status: 200,
+                headers: representation + [("Content-Length", String(size))] + validators + [("Accept-Ranges", "bytes")],
+                body: isHead ? .none : .file(variant.file, offset: 0, length: size))
+        case .partial(let offset, let length):
+            return StaticFileResponse(
+                status: 206,
+                headers: representation + [
+                    ("Content-Length", String(length)),
+                    ("Content-Range", ByteRange.contentRange(offset: offset, length: length, size: size)),
+                ] + validators + [("Accept-Ranges", "bytes")],
+                body: .file(variant.file, offset: offset, length: length))
+        }
+    }
+
+    private static func refused(_ refusal: StaticFileRefusal, isHead: Bool) -> StaticFileResponse {
+        let text: String
+        switch refusal {
+        case .notFound: text = "not found\n"
+        case .forbidden: text = "forbidden\n"
+        case .badPath(let reason): text = "bad path: \(reason)\n"
+        case .failed: text = "internal error while opening the file\n"
+        }
+        var response = plain(refusal.status, text, isHead: isHead)
+        response.refusal = refusal
+        return response
+    }
+
+    private static func plain(_ status: Int, _ text: String, isHead: Bool,
+                              extra: [(String, String)] = []) -> StaticFileResponse {
+        let bytes = Array(text.utf8)
+        return StaticFileResponse(
+            status: status,
+            headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", String(bytes.count))] + extra,
+            body: isHead ? .none : .bytes(bytes))
+    }
+}

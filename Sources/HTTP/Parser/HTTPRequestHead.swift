@@ -1,0 +1,97 @@
+/// A request method: a token, compared exactly (methods are case-sensitive).
+public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let GET = HTTPMethod(rawValue: "GET")
+    public static let HEAD = HTTPMethod(rawValue: "HEAD")
+    public static let POST = HTTPMethod(rawValue: "POST")
+    public static let PUT = HTTPMethod(rawValue: "PUT")
+    public static let PATCH = HTTPMethod(rawValue: "PATCH")
+    public static let DELETE = HTTPMethod(rawValue: "DELETE")
+    public static let OPTIONS = HTTPMethod(rawValue: "OPTIONS")
+    public static let TRACE = HTTPMethod(rawValue: "TRACE")
+    public static let CONNECT = HTTPMethod(rawValue: "CONNECT")
+}
+
+/// The HTTP versions the parser accepts.
+public enum HTTPVersion: Sendable, Equatable {
+    case http1_0
+    case http1_1
+
+    public var text: String { self == .http1_0 ? "HTTP/1.0" : "HTTP/1.1" }
+}
+
+/// How the body of a request is delimited.
+public enum HTTPBodyFraming: Equatable, Sendable {
+    /// No body.
+    case none
+    /// Exactly this many bytes (more than zero).
+    case length(Int)
+    /// Chunked transfer coding.
+    case chunked
+}
+
+/// A parsed request line and header section.
+public struct HTTPRequestHead {
+    public var method: HTTPMethod
+    /// The request-target as received (origin-form, absolute-form or `*`).
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    /// Whether the connection may carry another request after this one.
+    public var keepAlive: Bool
+    public var framing: HTTPBodyFraming
+    /// Whether the client sent `Expect: 100-continue`.
+    public var expectsContinue: Bool
+
+    public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(),
+                keepAlive: Bool = true, framing: HTTPBodyFraming = .none, expectsContinue: Bool = false) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.keepAlive = keepAlive
+        self.framing = framing
+        self.expectsContinue = expectsContinue
+    }
+
+    /// The path part of the target (for absolute-form, the path after the authority; `/` if empty), not decoded.
+    public var rawPath: Substring {
+        var rest = Substring(target)
+        if !rest.hasPrefix("/") && rest != "*" {
+            // absolute-form: skip "scheme://authority"
+            if let schemeEnd = rest.range(of: "://") {
+                rest = rest[schemeEnd.upperBound...]
+                if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+                    rest = rest[slash...]
+                } else {
+                    return "/"
+                }
+                if rest.first == "?" { return "/" }
+            }
+        }
+        if let question = rest.firstIndex(of: "?") { return rest[..<question] }
+        return rest
+    }
+
+    /// The query part of the target, without the `?`, not decoded; empty when there is none.
+    public var rawQuery: Substring {
+        guard let question = target.firstIndex(of: "?") else { return "" }
+        return target[target.index(after: question)...]
+    }
+}
+
+extension Substring {
+    func range(of needle: String) -> Range<Index>? {
+        var start = startIndex
+        while start < endIndex {
+            if self[start...].hasPrefix(needle) {
+                return start..<index(start, offsetBy: needle.count)
+            }
+            start = index(after: start)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,78 @@
+/// Forwards requests to one upstream HTTP/1.1 server over a unix socket or TCP, reusing keep-alive
+/// connections. Blocking: call it from a worker thread. Thread-safe.
+///
+/// A request that fails on a reused connection before any response byte arrived (the upstream
+/// closed it while we were sending) is sent once more on a fresh connection if its method is
+/// idempotent.
+public final class UpstreamClient: Sendable {
+    public let address: UpstreamAddress
+    public let configuration: UpstreamConfiguration
+    private let pool: UpstreamConnectionPool
+
+    public init(address: UpstreamAddress, configuration: UpstreamConfiguration = UpstreamConfiguration()) {
+        self.address = address
+        self.configuration = configuration
+        pool = UpstreamConnectionPool(maxIdle: configuration.maxIdleConnections, maxIdleSeconds: configuration.maxIdleSeconds)
+    }
+
+    /// Idle connections currently pooled.
+    public var idleConnectionCount: Int { pool.idleCount }
+
+    /// Closes every idle connection (for a graceful drain).
+    public func closeIdleConnections() { pool.removeAll() }
+
+    /// Sends `request` and streams the response: `onHead` once, then `onBody` per piece of the
+    /// (de-chunked) body; `onBody` returns false to stop (the client went away).
+    public func forward(_ request: UpstreamRequest, onHead: (UpstreamResponseHead) -> Void,
+                        onBody: ([UInt8]) -> Bool) -> UpstreamOutcome {
+        let headers = ForwardedHeaders.forRequest(
+            request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
+            trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
+        let writer: UpstreamRequestWriter
+        do {
+            writer = try UpstreamRequestWriter(method: request.method, target: request.target, headers: headers, body: request.body)
+        } catch {
+            return .failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)"))
+        }
+        var mayReuse = true
+        while true {
+            let pooled = mayReuse ? pool.checkout(now: SteadyClock.now()) : nil
+            let connection: UpstreamConnection
+            if let pooled {
+                connection = pooled
+            } else {
+                switch connect() {
+                case .success(let fresh): connection = fresh
+                case .failure(let failure): return .failed(failure)
+                }
+            }
+            let exchange = UpstreamExchange(connection: connection, address: address, configuration: configuration)
+            switch exchange.run(writer, method: request.method, onHead: onHead, onBody: onBody) {
+            case .completed(let head, let reusable):
+                if reusable { pool.checkin(connection, now: SteadyClock.now()) }
+                return .completed(head)
+            case .failed(let failure, let beforeResponse, let headDelivered):
+                if pooled != nil && beforeResponse && request.isIdempotent {
+                    mayReuse = false  // once, on a fresh connection
+                    continue
+                }
+                return headDelivered ? .failedAfterHead(failure) : .failed(failure)
+            }
+        }
+    }
+
+    private func connect() -> Result<UpstreamConnection, UpstreamFailure> {
+        do {
+            return .success(try UpstreamConnection.connect(to: address, timeout: configuration.connectTimeout))
+        } catch UpstreamIOError.timedOut {
+            let limit = UpstreamFailure.describe(seconds: configuration.connectTimeout)
+            return .failure(.timedOut("connect to \(address) took longer than \(limit)"))
+        } catch let error as UpstreamIOError {
+            return .failure(.unavailable("connect to \(address) failed: \(error.reason)"))
+        } catch UpstreamConnectFailure.resolve(let reason) {
+            return .failure(.unavailable("cannot resolve \(address): \(reason)"))
+        } catch {
+            return .failure(.unavailable("connect to \(address) failed: \(error)"))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// What remains to be written of one upstream request, as a sequence of segments: a socket-free
+/// state machine that a blocking writer and an event loop can both drive (`next`, then `wrote`).
+public struct UpstreamRequestWriter {
+    /// A piece to write.
+    public enum Segment: Equatable {
+        case bytes(ArraySlice<UInt8>)
+        case file(fd: Int32, offset: Int64, length: Int64)
+    }
+
+    private var head: [UInt8]
+    private var headWritten = 0
+    private var fileRemaining: (fd: Int32, offset: Int64, length: Int64)?
+
+    /// Serializes the request line and `headers` (already rewritten for forwarding), adding the
+    /// body's `Content-Length`. Throws if a field would split the request (CR, LF or NUL).
+    public init(method: String, target: String, headers: [(String, String)], body: UpstreamRequestBody) throws {
+        guard !method.isEmpty, method.utf8.allSatisfy(UpstreamText.isTokenByte) else {
+            throw UpstreamRequestError("invalid method '\(method)'")
+        }
+        guard target.hasPrefix("/") || target == "*", !target.utf8.contains(where: { $0 <= 32 || $0 == 127 }) else {
+            throw UpstreamRequestError("invalid request target")
+        }
+        var text = "\(method) \(target) HTTP/1.1\r\n"
+        for (name, value) in headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(UpstreamText.isTokenByte),
+                  !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+                throw UpstreamRequestError("invalid header field '\(name)'")
+            }
+            text += "\(name): \(value)\r\n"
+        }
+        let bodyLength = body.length
+        if bodyLength > 0 || ["POST", "PUT", "PATCH"].contains(method) {
+            text += "Content-Length: \(bodyLength)\r\n"
+        }
+        text += "\r\n"
+        head = Array(text.utf8)
+        switch body {
+        case .none: break
+        case .bytes(let bytes): head += bytes  // one write for head and a small body
+        case .file(let fd, let offset, let length): if length > 0 { fileRemaining = (fd, offset, length) }
+        }
+    }
+
+    /// The next segment to write, or nil when the request has been written completely.
+    public var next: Segment? {
+        if headWritten < head.count { return .bytes(head[headWritten...]) }
+        if let file = fileRemaining { return .file(fd: file.fd, offset: file.offset, length: file.length) }
+        return nil
+    }
+
+    /// Records that `count` bytes of `next` were written.
+    public mutating func wrote(_ count: Int) {
+        if headWritten < head.count {
+            headWritten += count
+        } else if var file = fileRemaining {
+            file.offset += Int64(count)
+            file.length -= Int64(count)
+            fileRemaining = file.length > 0 ? file : nil
+        }
+    }
+}
+
+/// A request that cannot be forwarded as given.
+public struct UpstreamRequestError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

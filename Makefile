@@ -6,7 +6,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = .build/release
 
-.PHONY: deps build release run test check-units bench clean
+.PHONY: deps build release run test check-units deb e2e bench clean
 
 deps:
 	@scripts/install-deps
@@ -28,8 +28,18 @@ test: deps release check-units
 check-units: release
 	systemd/check $(BIN)
 
+# The Debian package, checked by lintian, in dist/.
+deb:
+	@scripts/install-deps package
+	packaging/build-deb
+
+# The package installed, upgraded and purged in a booted Debian 12 container (needs root).
+e2e:
+	@scripts/install-deps e2e
+	packaging/e2e/run
+
 bench: release
 	scripts/with-services bench/run
 
 clean:
-	rm -rf .build
+	rm -rf .build dist

@@ -6,7 +6,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = .build/release
 
-.PHONY: deps build release run test check-units deb e2e bench clean
+.PHONY: deps build release run test check-units deb e2e bench fuzz clean
 
 deps:
 	@scripts/install-deps
@@ -22,7 +22,12 @@ run: release
 
 test: deps release check-units
 	$(SWIFT) build --build-tests
-	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services $(SWIFT) test --skip-build
+	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services scripts/run-tests
+
+# `make fuzz FUZZ_SECONDS=600`: libFuzzer on the HTTP request parser; crash inputs land in fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 # The systemd units: `systemd-analyze verify` and `security` (scores within the limits of issue 7).
 check-units: release

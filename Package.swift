@@ -9,7 +9,10 @@ import PackageDescription
 //   HTTP        the HTTP/1.1 engine
 //   Supervisor  `stockroom run`: the development stand-in for systemd
 //   Schema      the numbered migrations of the database
+//   Importer    loads an InvenTree export (dumpdata JSON or YAML fixtures) into the schema
+//   Auth        passwords, tokens, sessions, CSRF, login rate limits, InvenTree's roles
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
+//   Proxy       stockroom-proxy's routes: static files, upstream forwarding
 //   API         InvenTree's REST API (stockroom-web's routes)
 //   Admin       the `stockroom` command: run, migrate, ...
 //   stockroom-* the executables, wiring only
@@ -28,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "Daemon", dependencies: ["CShim", "CSystemd"]),
         .target(name: "Postgres", dependencies: ["CPostgres", "CShim", "Daemon"]),
@@ -35,12 +39,15 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CShim", "Daemon"]),
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
         .target(name: "Schema", dependencies: ["Postgres"]),
+        .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
+        .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
-        .target(name: "API", dependencies: ["HTTP", "Postgres", "Redis", "Daemon"]),
-        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Runtime", "Supervisor"]),
+        .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime"]),
+        .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
+        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
-        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime"]),
+        .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
         .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
         .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime"]),
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
@@ -51,7 +58,11 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP", "Postgres", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -2,17 +2,23 @@ import HTTP
 
 /// The routes of `stockroom-web`: InvenTree's REST API under `/api/`, the web interface elsewhere.
 public enum APIRoutes {
-    public static func router() -> Router {
-        let router = Router()
-        router.add(.GET, "/api/*rest", mode: .inline) { notFound($0) }
-        for method in [HTTPMethod.POST, .PUT, .PATCH, .DELETE, .OPTIONS] {
-            router.add(method, "/api/*rest", mode: .inline) { notFound($0) }
-        }
-        return router
+    /// Every endpoint, DRF's 405 for the methods they lack, then InvenTree's 404 for any other path under `/api/`.
+    public static func router(context: APIContext) -> Router {
+        let router = APIRouter(context: context)
+        ServerInfoEndpoint.register(router, context)
+        SessionEndpoints.register(router, context)
+        RolesEndpoint.register(router, context)
+        TokenEndpoint.register(router, context)
+        GroupEndpoints.register(router, context)
+        OwnerEndpoints.register(router, context)
+        // Last among the user routes: `/api/user/:pk/` would otherwise take `me`, `roles`, ...
+        UserEndpoints.register(router, context)
+        return router.finish()
     }
 
-    /// InvenTree's answer for a path under /api/ that names no endpoint.
+    /// InvenTree's answer for a path under /api/ that names no endpoint (`url` is the absolute URL, as Django builds it).
     static func notFound(_ request: HTTPRequest) -> HTTPResponse {
-        JSONResponse.make(status: 404, ["detail": .string("API endpoint not found"), "url": .string(request.path)])
+        let url = ClientRequest(request).absoluteURL(path: request.path, query: request.rawQuery)
+        return JSONResponse.make(status: 404, ["detail": .string("API endpoint not found"), "url": .string(url)])
     }
 }

@@ -7,6 +7,7 @@ public enum AdminCommand {
     static let commands: [(name: String, summary: String, run: ([String]) throws -> Int32)] = [
         ("run", "start the whole stack in this terminal, for development (Ctrl-C stops it)", RunCommand.main),
         ("migrate", "bring the database schema up to this version", MigrateCommand.main),
+        ("import-inventree", "load an InvenTree export (FILE.json --media DIR [--replace]) in one transaction", ImportCommand.main),
         ("version", "print the version", { _ in print("stockroom \(StockroomVersion.current)"); return 0 }),
     ]
 

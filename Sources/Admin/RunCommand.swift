@@ -51,7 +51,7 @@ enum RunCommand {
         let address = ListenAddress.tcp(host: host, port: port)
         let sockets = try StackSockets(address: address, runtimeDirectory: runtimeDirectory, workers: workers)
         defer { sockets.close() }
-        let environment = [
+        var environment = [
             "STOCKROOM_DATABASE_URL": databaseURL,
             "STOCKROOM_REDIS_URL": redisURL,
             "STOCKROOM_WEB_SOCKET": sockets.webPath,
@@ -59,6 +59,9 @@ enum RunCommand {
             "STOCKROOM_MEDIA_ROOT": stateDirectory + "/media",
         ]
         let directory = try executableDirectory()
+        if configuration.source(of: "static_root") == .default, let checkout = checkoutDirectory(startingAt: [directory, try absolutePath(".")]) {
+            environment["STOCKROOM_STATIC_ROOT"] = checkout + "/static"
+        }
         let daemons = sockets.daemons.map { entry in
             SupervisedDaemon(name: entry.name, executable: directory + "/" + entry.executable,
                              sockets: entry.sockets, environment: environment)
@@ -79,6 +82,25 @@ enum RunCommand {
         let path = String(cString: buffer)
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return String(path[..<slash])
+    }
+
+    /// The source checkout this program was built in or is run from (a directory with Package.swift
+    /// and static/), searched upwards from each of `starts`; its static/ is the development static root.
+    static func checkoutDirectory(startingAt starts: [String]) -> String? {
+        for start in starts {
+            var directory = start
+            while !directory.isEmpty {
+                if access(directory + "/Package.swift", F_OK) == 0 && isDirectory(directory + "/static") { return directory }
+                guard let slash = directory.lastIndex(of: "/") else { break }
+                directory = String(directory[..<slash])
+            }
+        }
+        return nil
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func absolutePath(_ path: String) throws -> String {

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int shim_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
@@ -17,6 +18,12 @@ int shim_socket(int domain, int type, int nonblocking) {
 }
 
 int shim_errno(void) { return errno; }
+
+int shim_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int shim_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int shim_block_signals(const int *signals, int count) {
     sigset_t set;

@@ -106,6 +106,7 @@ public final class DaemonRunner {
             for index in indexes where services.indices.contains(index) {
                 services[index].beginShutdown()
             }
+            logger.info("draining", ["SERVICES": indexes.filter { services.indices.contains($0) }.map { services[$0].name }.joined(separator: ",")])
         case .armStopTimeout:
             if stopDeadline == nil { stopDeadline = monotonicNanoseconds() + stopTimeout.nanoseconds }
         case .log(let level, let message):

@@ -1,6 +1,6 @@
 import Glibc
 
-/// A pthread mutex with a condition variable; the one lock type of this module.
+/// A pthread mutex with a condition variable on the monotonic clock: the one lock type of Stockroom.
 public final class Lock: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
@@ -27,6 +27,9 @@ public final class Lock: @unchecked Sendable {
 
     /// Wakes every thread in `wait`; call with the lock held.
     public func broadcast() { pthread_cond_broadcast(&condition) }
+
+    /// Wakes one thread in `wait`; call with the lock held.
+    public func signal() { pthread_cond_signal(&condition) }
 
     /// Waits for `broadcast` or until the monotonic `deadline` (nanoseconds); call with the lock held.
     /// Returns false when the deadline passed.

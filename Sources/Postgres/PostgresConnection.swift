@@ -39,10 +39,8 @@ public final class PostgresConnection: @unchecked Sendable {
             let connection = Unmanaged<PostgresConnection>.fromOpaque(argument).takeUnretainedValue()
             connection.receiveNotice(result)
         }, Unmanaged.passUnretained(self).toOpaque())
-        do { try configureSession() } catch {
-            PQfinish(handle)
-            throw error
-        }
+        // On failure deinit runs (every property is set) and finishes the handle.
+        try configureSession()
     }
 
     deinit { PQfinish(handle) }

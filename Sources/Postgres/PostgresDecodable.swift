@@ -59,9 +59,15 @@ extension Double: PostgresDecodable {
 
 extension Bool: PostgresDecodable {
     public static func decode(_ cell: PostgresCell) -> Bool? {
+        let bytes = cell.bytes
+        if bytes.count == 1 {
+            if bytes[0] == UInt8(ascii: "t") { return true }
+            if bytes[0] == UInt8(ascii: "f") { return false }
+            return nil
+        }
         switch cell.text {
-        case "t", "true": return true
-        case "f", "false": return false
+        case "true": return true
+        case "false": return false
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import Daemon
 import CPostgres
 import Glibc
 
@@ -45,7 +46,10 @@ extension PostgresConnection {
     /// an empty array means none arrived in time. A lost connection throws a connection error
     /// (call `reconnect()`, which listens again on the same channels).
     public func waitForNotifications(timeout: Double) throws -> [PostgresNotification] {
-        if isBroken { throw PostgresError(.connection, "the connection to PostgreSQL is broken: \(Self.errorMessage(handle))") }
+        if isBroken || PQstatus(handle) != CONNECTION_OK {
+            markBroken()
+            throw PostgresError(.connection, "the connection to PostgreSQL is broken: \(Self.errorMessage(handle))")
+        }
         var received = drainNotifications()
         if !received.isEmpty { return received }
         let deadline = monotonicSeconds() + max(0, timeout)

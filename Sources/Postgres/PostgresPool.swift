@@ -1,3 +1,4 @@
+import Daemon
 /// A thread-safe pool of `PostgresConnection`s to one database.
 ///
 /// Connections are opened lazily, up to `maximumConnections`. A borrower waits up to `acquireTimeout`
@@ -33,7 +34,7 @@ public final class PostgresPool: @unchecked Sendable {
     /// The pool's configuration.
     public let configuration: Configuration
     private let logger: (@Sendable (String) -> Void)?
-    private let lock = PoolLock()
+    private let lock = Lock()
     private var idle: [PostgresConnection] = []
     private var openCount = 0
     private var closed = false
@@ -91,7 +92,7 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     private func acquire() throws -> PostgresConnection {
-        let deadline = monotonicSeconds() + configuration.acquireTimeout
+        let deadline = monotonicNanoseconds() + UInt64(max(0, configuration.acquireTimeout) * 1_000_000_000)
         while true {
             enum Next { case check(PostgresConnection), open }
             let next: Next = try lock.withLock {

@@ -30,7 +30,15 @@ public final class PostgresResult: RandomAccessCollection {
     public func columnIndex(_ name: String) -> Int? { columnNames.firstIndex(of: name) }
 
     /// Rows inserted, updated, deleted, selected, ... as reported by the server (0 when it reports none).
-    public var affectedRows: Int { Int(String(cString: PQcmdTuples(handle))) ?? 0 }
+    public var affectedRows: Int {
+        guard var digit = PQcmdTuples(handle) else { return 0 }
+        var count = 0
+        while digit.pointee >= 48 && digit.pointee <= 57 {
+            count = count * 10 + Int(digit.pointee - 48)
+            digit += 1
+        }
+        return count
+    }
 
     /// The command tag, e.g. "INSERT 0 1" or "COMMIT".
     public var commandStatus: String { String(cString: PQcmdStatus(handle)) }

@@ -1,3 +1,4 @@
+import Daemon
 import CHiredis
 import Glibc
 
@@ -182,12 +183,12 @@ public final class RedisConnection: RedisClient {
     /// than the socket timeout, so running out of time leaves the connection usable.
     func readReply(timeout: Duration) throws -> RedisReply? {
         let context = try usableContext()
-        let deadline = MonotonicTime.now() + timeout.clampedNanoseconds
+        let deadline = monotonicNanoseconds() + timeout.nanoseconds
         while true {
             var raw: UnsafeMutableRawPointer?
             if redisGetReplyFromReader(context, &raw) != REDIS_OK { throw broken(context, errno: errno) }
             if let raw { return Hiredis.consume(raw) }
-            let now = MonotonicTime.now()
+            let now = monotonicNanoseconds()
             guard now < deadline else { return nil }
             var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, Int32(clamping: Duration.nanoseconds(Int64(deadline - now)).roundedUpMilliseconds))

@@ -1,3 +1,4 @@
+import Daemon
 /// A thread-safe pool of `RedisConnection`s to one server. Connections are opened lazily up to
 /// `maxConnections`; a broken connection is discarded when it comes back, an idle one the server
 /// closed is discarded when it is taken, so the first call after a Redis restart works. When
@@ -43,7 +44,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
     /// The configuration the pool was made with.
     public let configuration: Configuration
     private let log: (@Sendable (String) -> Void)?
-    private let lock = ConditionLock()
+    private let lock = Lock()
     private var idle: [RedisConnection] = []
     private var open = 0
     private var created = 0
@@ -57,7 +58,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
         configuration.maxConnections = max(1, configuration.maxConnections)
         self.configuration = configuration
         self.log = log
-        self.backoff = ConnectBackoff(intervalNanoseconds: configuration.backoff.clampedNanoseconds)
+        self.backoff = ConnectBackoff(intervalNanoseconds: configuration.backoff.nanoseconds)
     }
 
     /// A pool for the server of a `redis://` or `unix://` URL.
@@ -115,7 +116,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
     }
 
     private func checkout() throws -> RedisConnection {
-        let deadline = MonotonicTime.now() + configuration.checkoutTimeout.clampedNanoseconds
+        let deadline = monotonicNanoseconds() + configuration.checkoutTimeout.nanoseconds
         while true {
             switch try nextStep(deadline: deadline) {
             case .reuse(let connection):
@@ -136,7 +137,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
                 if isShutDown { throw RedisError.poolClosed(address: address.description) }
                 if let connection = idle.popLast() { return .reuse(connection) }
                 if open < configuration.maxConnections {
-                    switch backoff.decide(now: MonotonicTime.now()) {
+                    switch backoff.decide(now: monotonicNanoseconds()) {
                     case .connect:
                         open += 1
                         return .connect
@@ -166,7 +167,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
             let transition = lock.withLock {
                 open -= 1
                 lock.broadcast()
-                return backoff.connectFailed(now: MonotonicTime.now(), reason: reason)
+                return backoff.connectFailed(now: monotonicNanoseconds(), reason: reason)
             }
             if transition == .startedBackingOff {
                 log?("\(reason); calls needing a new connection fail at once for \(configuration.backoff)")
@@ -186,7 +187,7 @@ public final class RedisPool: RedisClient, @unchecked Sendable {
                 if connection.isBroken { discarded += 1 }
             }
             if case .timeout? = connection.failure {
-                transition = backoff.connectFailed(now: MonotonicTime.now(), reason: "\(RedisError.timeout(address: address.description))")
+                transition = backoff.connectFailed(now: monotonicNanoseconds(), reason: "\(RedisError.timeout(address: address.description))")
             }
             lock.signal()
             return (keep, transition)

@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 
 /// Receives pub/sub messages on a connection of its own. Not thread-safe: one thread calls
@@ -24,7 +25,7 @@ public final class RedisSubscriber {
                 backoff: Duration = .seconds(1), log: ((String) -> Void)? = nil) {
         self.address = address
         self.options = options
-        self.backoff = ConnectBackoff(intervalNanoseconds: backoff.clampedNanoseconds)
+        self.backoff = ConnectBackoff(intervalNanoseconds: backoff.nanoseconds)
         self.log = log
     }
 
@@ -70,11 +71,11 @@ public final class RedisSubscriber {
     /// connection working. Throws when the connection is lost or cannot be made again.
     public func next(timeout: Duration) throws -> RedisMessage? {
         if !pending.isEmpty { return pending.removeFirst() }
-        let deadline = MonotonicTime.now() + timeout.clampedNanoseconds
+        let deadline = monotonicNanoseconds() + timeout.nanoseconds
         let connection = try connected(waitingUntil: deadline)
         if !pending.isEmpty { return pending.removeFirst() }
         while true {
-            let now = MonotonicTime.now()
+            let now = monotonicNanoseconds()
             let remaining = Duration.nanoseconds(Int64(deadline > now ? deadline - now : 0))
             guard let reply = try read(connection, timeout: remaining) else { return nil }
             if case .message(let message) = PubSubEvent(reply) { return message }
@@ -93,7 +94,7 @@ public final class RedisSubscriber {
             try send(connection, [[verb] + names])
             try awaitConfirmations(names.count, on: connection)
         } else {
-            _ = try connected(waitingUntil: MonotonicTime.now())
+            _ = try connected(waitingUntil: monotonicNanoseconds())
         }
     }
 
@@ -102,7 +103,7 @@ public final class RedisSubscriber {
     private func connected(waitingUntil deadline: UInt64) throws -> RedisConnection {
         if let connection, !connection.isBroken { return connection }
         connection = nil
-        var now = MonotonicTime.now()
+        var now = monotonicNanoseconds()
         if case .failFast(let lastFailure) = backoff.decide(now: now) {
             let wait = backoff.remaining(now: now)
             guard now + wait <= deadline else {
@@ -110,7 +111,7 @@ public final class RedisSubscriber {
                 throw RedisError.backingOff(address: address.description, lastFailure: lastFailure)
             }
             sleep(nanoseconds: wait)
-            now = MonotonicTime.now()
+            now = monotonicNanoseconds()
             guard backoff.decide(now: now) == .connect else {
                 throw RedisError.backingOff(address: address.description, lastFailure: lastFailure)
             }
@@ -128,7 +129,7 @@ public final class RedisSubscriber {
             connection = fresh
         } catch {
             let reason = (error as? RedisError)?.description ?? "\(error)"
-            if backoff.connectFailed(now: MonotonicTime.now(), reason: reason) == .startedBackingOff {
+            if backoff.connectFailed(now: monotonicNanoseconds(), reason: reason) == .startedBackingOff {
                 log?("subscriber: \(reason)")
             }
             throw error
@@ -162,10 +163,10 @@ public final class RedisSubscriber {
 
     /// Reads until `count` confirmations arrived, keeping the messages that come in between.
     private func awaitConfirmations(_ count: Int, on connection: RedisConnection) throws {
-        let deadline = MonotonicTime.now() + options.commandTimeout.clampedNanoseconds
+        let deadline = monotonicNanoseconds() + options.commandTimeout.nanoseconds
         var confirmed = 0
         while confirmed < count {
-            let now = MonotonicTime.now()
+            let now = monotonicNanoseconds()
             guard now < deadline, let reply = try read(connection, timeout: .nanoseconds(Int64(deadline - now))) else {
                 drop(connection)
                 throw RedisError.timeout(address: address.description)

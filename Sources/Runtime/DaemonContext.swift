@@ -31,6 +31,7 @@ public final class DaemonContext {
             exit(0)
         }
         orExit(identifier) { try DaemonRunner.installSignalHandling() }
+        OpenFileLimit.raiseToHardLimit()
         let configuration = orExit(identifier) { try Configuration.load() }
         let logger = Logger(identifier: identifier, level: orExit(identifier) { try configuration.logLevel() })
         let notifier = Notifier.fromEnvironment()

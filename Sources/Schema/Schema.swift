@@ -4,6 +4,14 @@ import Postgres
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration0001DaemonInstances.migration,
+        Migration0002Users.migration,
+        Migration0003Common.migration,
+        Migration0004Trees.migration,
+        Migration0005Parts.migration,
+        Migration0006Companies.migration,
+        Migration0007Stock.migration,
+        Migration0008Orders.migration,
+        Migration0009Builds.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

@@ -1,17 +1,10 @@
 import CShim
+import Daemon
 import Glibc
-
-// glibc 2.36 has pidfd_open, but the Glibc module does not export <sys/pidfd.h>.
-@_silgen_name("pidfd_open")
-private func c_pidfd_open(_ pid: pid_t, _ flags: UInt32) -> Int32
-
-// pipe2 is behind _GNU_SOURCE, which the Glibc module is not built with.
-@_silgen_name("pipe2")
-private func c_pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
 /// A file descriptor that becomes readable when child `pid` exits, or nil on kernels before 5.3.
 func openPidfd(_ pid: pid_t) -> Int32? {
-    let fd = c_pidfd_open(pid, 0)
+    let fd = shim_pidfd_open(pid)
     guard fd >= 0 else { return nil }
     _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     return fd
@@ -19,15 +12,13 @@ func openPidfd(_ pid: pid_t) -> Int32? {
 
 /// Time since an arbitrary fixed point that never jumps (CLOCK_MONOTONIC).
 func monotonicNow() -> Duration {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+    .nanoseconds(Int64(monotonicNanoseconds()))
 }
 
 /// A pipe whose both ends are close-on-exec; the read end is non-blocking.
 func makeOutputPipe() throws -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
-    guard c_pipe2(&fds, O_CLOEXEC) == 0 else { throw SupervisorError.system("pipe2") }
+    guard shim_pipe_cloexec(&fds) == 0 else { throw SupervisorError.system("pipe2") }
     _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
     return (fds[0], fds[1])
 }

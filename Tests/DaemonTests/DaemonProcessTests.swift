@@ -60,6 +60,7 @@ final class DaemonProcessTests: XCTestCase {
 
         fixture.process.signal(SIGTERM)
         XCTAssertTrue(fixture.notifications.waitFor("STOPPING=1", timeout: 5))
+        XCTAssertTrue(fixture.process.waitForStandardError(containing: "draining", timeout: 5))
         XCTAssertThrowsError(try LineClient.request(port: fixture.port, "ping", timeout: 5),
                              "a connection during the drain must not be served") { error in
             XCTAssertEqual((error as? LineClient.Failure)?.code, ECONNREFUSED, "\(error)")

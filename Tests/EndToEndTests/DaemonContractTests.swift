@@ -33,7 +33,7 @@ final class DaemonContractTests: XCTestCase {
         var variables = [
             "STOCKROOM_DATABASE_URL": databaseURL,
             "STOCKROOM_REDIS_URL": environment.redisURL,
-            "STOCKROOM_CONFIG": "/nonexistent-stockroom.conf",
+            "STOCKROOM_CONFIG": "/dev/null",
             "STOCKROOM_WEB_SOCKET": environment.scratchDirectory + "/no-web-here.sock",
             "NOTIFY_SOCKET": notify.path,
         ]
@@ -87,7 +87,7 @@ final class DaemonContractTests: XCTestCase {
             executable: try StackFixture.executable("stockroom-web"),
             arguments: ["--listen", "web=unix:\(environment.scratchDirectory)/e2e-empty-web.sock"],
             environment: ["STOCKROOM_DATABASE_URL": environment.databaseURL(database: "e2e_empty"),
-                          "STOCKROOM_REDIS_URL": environment.redisURL, "STOCKROOM_CONFIG": "/nonexistent-stockroom.conf"])
+                          "STOCKROOM_REDIS_URL": environment.redisURL, "STOCKROOM_CONFIG": "/dev/null"])
         XCTAssertEqual(try process.wait(timeout: 30), .exited(1))
         XCTAssertTrue(process.standardError.contains("stockroom migrate"), process.standardError)
     }

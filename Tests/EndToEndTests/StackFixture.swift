@@ -28,7 +28,7 @@ enum StackFixture {
         _ = try admin.execute("CREATE DATABASE \(name)")
         let url = environment.databaseURL(database: name)
         let migrate = try ChildProcess(executable: try executable("stockroom"), arguments: ["migrate"],
-                                       environment: ["STOCKROOM_DATABASE_URL": url, "STOCKROOM_CONFIG": "/nonexistent-stockroom.conf", "PATH": "/usr/bin:/bin"])
+                                       environment: ["STOCKROOM_DATABASE_URL": url, "STOCKROOM_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"])
         let status = try migrate.wait(timeout: 60)
         XCTAssertEqual(status, .exited(0), migrate.standardError)
         return url

@@ -12,7 +12,7 @@ final class StockroomRunTests: XCTestCase {
         let run = try ChildProcess(
             executable: try StackFixture.executable("stockroom"),
             arguments: ["run", "--port", String(port), "--state-dir", stateDirectory],
-            environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "STOCKROOM_CONFIG": "/nonexistent-stockroom.conf"])
+            environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "STOCKROOM_CONFIG": "/dev/null"])
         defer { if run.isRunning { run.signal(SIGKILL) } }
 
         XCTAssertTrue(run.waitForStandardOutput(containing: "all 4 daemons ready on http://127.0.0.1:\(port)", timeout: 120),

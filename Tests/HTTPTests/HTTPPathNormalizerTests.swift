@@ -67,4 +67,26 @@ final class HTTPPathNormalizerTests: XCTestCase {
             XCTFail("accepted an encoded slash")
         }
     }
+
+    func testFastPathAgreesWithTheGeneralCase() {
+        let pieces = ["a", ".", "..", "", "...", ".a", "a.", "b..", "%41", "x"]
+        var checked = 0
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for trailing in ["", "/"] {
+                        let path = Substring("/\(a)/\(b)/\(c)\(trailing)")
+                        guard HTTPPathNormalizer.isAlreadyNormal(path) else { continue }
+                        checked += 1
+                        XCTAssertEqual(try? HTTPPathNormalizer.decodeAndResolve(path).get(), String(path), String(path))
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+        XCTAssertFalse(HTTPPathNormalizer.isAlreadyNormal("/a/./b"))
+        XCTAssertFalse(HTTPPathNormalizer.isAlreadyNormal("/a/.."))
+        XCTAssertFalse(HTTPPathNormalizer.isAlreadyNormal("/a//b"))
+        XCTAssertTrue(HTTPPathNormalizer.isAlreadyNormal("/api/part/12/"))
+    }
 }

@@ -251,6 +251,20 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    func testRefusalIsReadableEvenWhenTheClientKeepsSendingItsBody() throws {
+        var configuration = RunningServer.fastConfiguration()
+        configuration.maxBodyBytes = 1000
+        let running = try RunningServer(router: echoRouter(), configuration: configuration)
+        defer { running.stop() }
+        let client = try running.connect()
+        // The server refuses at the head; unread body bytes must not turn its close into a reset
+        // that destroys the 413 before the client reads it.
+        client.send(Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n".utf8) + Array(repeating: 0x61, count: 300_000))
+        let response = client.readResponse()
+        XCTAssertEqual(response?.status, 413)
+        XCTAssertTrue(client.waitForClose())
+    }
+
     func testUnknownPathIs404AndWrongMethodIs405() throws {
         let running = try RunningServer(router: echoRouter())
         defer { running.stop() }
@@ -337,5 +351,31 @@ final class HTTPServerTests: XCTestCase {
         // The listening socket stays open: a new connection is queued by the kernel, not refused.
         XCTAssertNoThrow(try running.connect())
         running.stop()
+    }
+
+    func testServesOnAUnixListeningSocket() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/web.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = unixAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        XCTAssertEqual(bound, 0)
+        XCTAssertEqual(listen(fd, 16), 0)
+        defer { close(fd) }
+        let router = Router()
+        router.get("/who") { request in .text(request.remoteAddress) }
+        let server = HTTPServer(listeningSocket: fd, router: router, configuration: RunningServer.fastConfiguration())
+        let thread = JoinableThread(name: "unix-server") {
+            do { try server.run() } catch { XCTFail("\(error)") }
+        }
+        let client = try TestClient(unixPath: path)
+        client.send("GET /who HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.text, "unix")
+        client.close()
+        server.beginShutdown()
+        thread.join()
     }
 }

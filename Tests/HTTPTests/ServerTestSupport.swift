@@ -61,6 +61,16 @@ final class RunningServer {
     func connect() throws -> TestClient { try TestClient(port: port) }
 }
 
+/// `sockaddr_un` for `path`.
+func unixAddress(_ path: String) -> sockaddr_un {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        for (i, b) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = b }
+    }
+    return address
+}
+
 /// A blocking test client with a receive timeout.
 final class TestClient {
     let fd: Int32
@@ -71,6 +81,21 @@ final class TestClient {
         var headers: [String: String]
         var body: [UInt8]
         var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// Connects to a unix socket at `path`.
+    init(unixPath path: String, timeoutSeconds: Int = 5) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = unixAddress(path)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            Glibc.close(fd)
+            throw TestSystemError(errno: errno, what: "connect")
+        }
     }
 
     init(port: UInt16, timeoutSeconds: Int = 5) throws {
@@ -197,7 +222,7 @@ extension String {
     func components(separatedBy separator: String) -> [String] {
         var parts: [String] = []
         var rest = Substring(self)
-        while let range = rest.range(of: separator) {
+        while let range = rest.firstRange(of: separator) {
             parts.append(String(rest[..<range.lowerBound]))
             rest = rest[range.upperBound...]
         }

@@ -17,6 +17,26 @@ final class PostgresPoolTests: PostgresTestCase {
         XCTAssertEqual(pool.connectionCounts.idle, 1)
     }
 
+    func testIdleConnectionsBeyondTheMinimumAreClosedAfterTheIdleTimeout() throws {
+        let pool = PostgresPool(.init(url: databaseURL, minimumConnections: 1, maximumConnections: 3, idleTimeout: 0.05))
+        let group = DispatchGroup(), allHeld = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        for _ in 0..<3 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                _ = try? pool.withConnection { _ in allHeld.signal(); release.wait() }
+            }.start()
+        }
+        for _ in 0..<3 { allHeld.wait() }
+        XCTAssertEqual(pool.connectionCounts.open, 3)
+        for _ in 0..<3 { release.signal() }
+        group.wait()
+        usleep(100_000)
+        try pool.withConnection { _ in }
+        XCTAssertEqual(pool.connectionCounts.open, 1)
+        XCTAssertEqual(pool.connectionCounts.idle, 1)
+    }
+
     func testEightThreadsShareFourConnections() throws {
         let pool = PostgresPool(url: databaseURL, maximumConnections: 4, acquireTimeout: 30)
         let admin = try connect()

@@ -58,7 +58,7 @@ final class PostgresValueTests: PostgresTestCase {
     func testLargeByteaRoundTripsExactly() throws {
         let connection = try connect()
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<(4 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var bytes = (0..<(2 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes.append(contentsOf: (0...255).map { UInt8($0) })
         let row = try connection.query("SELECT $1::bytea AS data, length($1::bytea) AS size", [bytes]).singleRow()
         XCTAssertEqual(try row.decode("size", as: Int.self), bytes.count)

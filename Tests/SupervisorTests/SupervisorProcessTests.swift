@@ -275,7 +275,7 @@ final class SupervisorProcessTests: XCTestCase {
         let harness = try SupervisorHarness()
         let script = try harness.script("env", """
             #!/bin/sh
-            env | grep -E '^(LISTEN_|WATCHDOG_|NOTIFY_SOCKET|STOCKROOM_)' | sort
+            env | grep -E '^(LISTEN_|WATCHDOG_|NOTIFY_SOCKET|STOCKROOM_X)' | sort
             systemd-notify --ready
             exec sleep 1000
             """)

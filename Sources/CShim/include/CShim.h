@@ -19,6 +19,12 @@ int shim_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
 /// Creates a socket with SOCK_CLOEXEC (and SOCK_NONBLOCK when nonblocking != 0).
 int shim_socket(int domain, int type, int nonblocking);
 
+/// pidfd_open(2): a descriptor that becomes readable when `pid` exits (CLOEXEC); -1 before Linux 5.3.
+int shim_pidfd_open(pid_t pid);
+
+/// pipe2(2) with O_CLOEXEC on both ends (the Glibc module is not built with _GNU_SOURCE).
+int shim_pipe_cloexec(int fds[2]);
+
 /// errno, which Swift sees only through a function.
 int shim_errno(void);
 

@@ -5,6 +5,31 @@ public struct FileVariant: Sendable {
     public let etag: String
     /// IMF-fixdate of the modification time.
     public let lastModified: String
+    /// The header fields of a 200 for the whole variant, built once when the entry is loaded.
+    public let fullHeaders: HTTPHeaders
+    /// The header fields of a 304 for the variant (validators and caching, no representation fields).
+    public let notModifiedHeaders: HTTPHeaders
+
+    init(file: OpenFile, stat: FileStat, etag: String, lastModified: String, contentType: String,
+         coding: ContentCoding?, cacheControl: String, varies: Bool) {
+        self.file = file
+        self.stat = stat
+        self.etag = etag
+        self.lastModified = lastModified
+        var validators = HTTPHeaders()
+        validators.add(name: "ETag", value: etag)
+        validators.add(name: "Last-Modified", value: lastModified)
+        validators.add(name: "Cache-Control", value: cacheControl)
+        if varies { validators.add(name: "Vary", value: "Accept-Encoding") }
+        notModifiedHeaders = validators
+        var full = HTTPHeaders()
+        full.add(name: "Content-Type", value: contentType)
+        if let coding { full.add(name: "Content-Encoding", value: coding.rawValue) }
+        full.add(name: "Content-Length", value: String(stat.size))
+        for field in validators { full.add(name: field.name, value: field.value) }
+        full.add(name: "Accept-Ranges", value: "bytes")
+        fullHeaders = full
+    }
 }
 
 /// Everything the responder needs to answer for one path, without touching the file system.
@@ -26,30 +51,33 @@ public struct StaticFileEntry: Sendable {
         case .success(let file): resolved = file
         case .failure(let refusal): return .failure(refusal)
         }
-        var siblings: [(coding: ContentCoding, variant: FileVariant)] = []
+        var found: [(coding: ContentCoding, file: ResolvedFile)] = []
         if withSiblings {
             for coding in ContentCoding.allCases {
                 guard case .success(let sibling) = resolver.open(relativePath: resolved.relativePath + coding.fileSuffix),
                       !isOlder(sibling.stat, than: resolved.stat) else { continue }
-                siblings.append((coding, variant(sibling, coding: coding)))
+                found.append((coding, sibling))
             }
+        }
+        let contentType = ContentTypes.contentType(forFileName: resolved.relativePath)
+        let cacheControl = cachePolicy.value(forPath: resolved.relativePath)
+        let varies = !found.isEmpty
+        func variant(_ file: ResolvedFile, coding: ContentCoding?) -> FileVariant {
+            FileVariant(file: file.file, stat: file.stat, etag: EntityTag.make(for: file.stat, coding: coding?.rawValue),
+                        lastModified: HTTPDateFormat.format(secondsSinceEpoch: file.stat.modifiedSeconds),
+                        contentType: contentType, coding: coding, cacheControl: cacheControl, varies: varies)
         }
         return .success(StaticFileEntry(
             relativePath: resolved.relativePath,
-            contentType: ContentTypes.contentType(forFileName: resolved.relativePath),
-            cacheControl: cachePolicy.value(forPath: resolved.relativePath),
+            contentType: contentType,
+            cacheControl: cacheControl,
             identity: variant(resolved, coding: nil),
-            precompressed: siblings))
+            precompressed: found.map { ($0.coding, variant($0.file, coding: $0.coding)) }))
     }
 
     /// The variant for `coding`, if a sibling for it exists.
     public func variant(for coding: ContentCoding) -> FileVariant? {
         precompressed.first { $0.coding == coding }?.variant
-    }
-
-    private static func variant(_ file: ResolvedFile, coding: ContentCoding?) -> FileVariant {
-        FileVariant(file: file.file, stat: file.stat, etag: EntityTag.make(for: file.stat, coding: coding?.rawValue),
-                    lastModified: HTTPDateFormat.format(secondsSinceEpoch: file.stat.modifiedSeconds))
     }
 
     private static func isOlder(_ sibling: FileStat, than original: FileStat) -> Bool {

@@ -41,14 +41,9 @@ public final class StaticFileResponder: Sendable {
     }
 
     private func respond(_ entry: StaticFileEntry, isHead: Bool, header: (String) -> String?) -> StaticFileResponse {
-        let coding = AcceptEncoding.preferred(header("accept-encoding"), available: entry.precompressed.map(\.coding))
+        let coding = entry.precompressed.isEmpty
+            ? nil : AcceptEncoding.preferred(header("accept-encoding"), available: entry.precompressed.map(\.coding))
         let variant = coding.flatMap { entry.variant(for: $0) } ?? entry.identity
-        var validators: [(String, String)] = [
-            ("ETag", variant.etag),
-            ("Last-Modified", variant.lastModified),
-            ("Cache-Control", entry.cacheControl),
-        ]
-        if !entry.precompressed.isEmpty { validators.append(("Vary", "Accept-Encoding")) }
         // Fields that cannot matter are not looked up (If-Unmodified-Since without If-Match, ...).
         let ifMatch = header("if-match")
         let ifNoneMatch = header("if-none-match")
@@ -59,32 +54,34 @@ public final class StaticFileResponder: Sendable {
             ifUnmodifiedSince: ifMatch == nil ? header("if-unmodified-since") : nil,
             range: range, ifRange: range == nil ? nil : header("if-range"))
         let size = variant.stat.size
-        var representation: [(String, String)] = [("Content-Type", entry.contentType)]
-        if let coding { representation.append(("Content-Encoding", coding.rawValue)) }
 
         switch ConditionalRequest.evaluate(conditions, isHead: isHead, etag: variant.etag,
                                            lastModified: variant.stat.modifiedSeconds, size: size) {
         case .notModified:
-            return StaticFileResponse(status: 304, headers: validators, body: .none)
+            return StaticFileResponse(status: 304, headers: variant.notModifiedHeaders, body: .none)
         case .preconditionFailed:
-            return StaticFileResponse(status: 412, headers: [("Content-Length", "0")] + validators, body: .none)
+            var headers = HTTPHeaders([("Content-Length", "0")])
+            for field in variant.notModifiedHeaders { headers.add(name: field.name, value: field.value) }
+            return StaticFileResponse(status: 412, headers: headers, body: .none)
         case .rangeNotSatisfiable:
-            return StaticFileResponse(
-                status: 416, headers: [("Content-Length", "0"), ("Content-Range", "bytes */\(size)")] + validators,
-                body: .none)
+            var headers = HTTPHeaders([("Content-Length", "0"), ("Content-Range", "bytes */\(size)")])
+            for field in variant.notModifiedHeaders { headers.add(name: field.name, value: field.value) }
+            return StaticFileResponse(status: 416, headers: headers, body: .none)
         case .full:
-            return StaticFileResponse(
-                status: 200,
-                headers: representation + [("Content-Length", String(size))] + validators + [("Accept-Ranges", "bytes")],
-                body: isHead ? .none : .file(variant.file, offset: 0, length: size))
+            return StaticFileResponse(status: 200, headers: variant.fullHeaders,
+                                      body: isHead ? .none : .file(variant.file, offset: 0, length: size))
         case .partial(let offset, let length):
-            return StaticFileResponse(
-                status: 206,
-                headers: representation + [
-                    ("Content-Length", String(length)),
-                    ("Content-Range", ByteRange.contentRange(offset: offset, length: length, size: size)),
-                ] + validators + [("Accept-Ranges", "bytes")],
-                body: .file(variant.file, offset: offset, length: length))
+            var headers = HTTPHeaders()
+            for field in variant.fullHeaders {
+                switch field.name {
+                case "Content-Length":
+                    headers.add(name: "Content-Length", value: String(length))
+                    headers.add(name: "Content-Range", value: ByteRange.contentRange(offset: offset, length: length, size: size))
+                default:
+                    headers.add(name: field.name, value: field.value)
+                }
+            }
+            return StaticFileResponse(status: 206, headers: headers, body: .file(variant.file, offset: offset, length: length))
         }
     }
 
@@ -106,7 +103,7 @@ public final class StaticFileResponder: Sendable {
         let bytes = Array(text.utf8)
         return StaticFileResponse(
             status: status,
-            headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", String(bytes.count))] + extra,
+            headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", String(bytes.count))] + extra),
             body: isHead ? .none : .bytes(bytes))
     }
 }

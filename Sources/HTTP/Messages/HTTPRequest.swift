@@ -46,6 +46,8 @@ public final class HTTPRequest {
     public let path: String
     /// The query string without `?`, still percent-encoded.
     public let rawQuery: String
+    /// The request-target exactly as received (a proxy forwards it; a file server decodes it itself).
+    public let target: String
     public let version: HTTPVersion
     public let headers: HTTPHeaders
     public internal(set) var body: HTTPRequestBody
@@ -59,12 +61,14 @@ public final class HTTPRequest {
     private var parsedQuery: [(String, String)]?
     private var parsedCookies: [String: String]?
 
-    public init(method: HTTPMethod, path: String, rawQuery: String = "", version: HTTPVersion = .http1_1,
-                headers: HTTPHeaders = HTTPHeaders(), body: HTTPRequestBody = .none,
+    /// `target` defaults to `path`, with `?rawQuery` when there is a query.
+    public init(method: HTTPMethod, path: String, rawQuery: String = "", target: String? = nil,
+                version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(), body: HTTPRequestBody = .none,
                 remoteAddress: String = "", requestID: String = "") {
         self.method = method
         self.path = path
         self.rawQuery = rawQuery
+        self.target = target ?? (rawQuery.isEmpty ? path : path + "?" + rawQuery)
         self.version = version
         self.headers = headers
         self.body = body

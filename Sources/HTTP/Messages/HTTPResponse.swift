@@ -1,31 +1,34 @@
 import Glibc
 
-/// A region of an open file, sent with `sendfile`; the region owns the descriptor and closes it when released.
-public final class HTTPFileRegion {
-    public let fd: Int32
+/// A region of an open file, sent with `sendfile`. The descriptor belongs to a reference-counted
+/// `OpenFile`, so a cached file (see `FileMetadataCache`) stays open while any response still sends it.
+public struct HTTPFileRegion {
+    public let file: OpenFile
     public let offset: Int
     public let length: Int
 
-    /// Takes ownership of `fd`.
-    public init(fd: Int32, offset: Int, length: Int) {
-        self.fd = fd
+    /// The descriptor to send from; valid while this region (or any other holder of `file`) lives.
+    @inlinable public var fd: Int32 { file.fd }
+
+    public init(file: OpenFile, offset: Int, length: Int) {
+        self.file = file
         self.offset = offset
         self.length = length
     }
 
-    /// Opens `path` and covers the whole file; nil if it cannot be opened or is not a regular file.
-    public convenience init?(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            return nil
-        }
-        self.init(fd: fd, offset: 0, length: Int(info.st_size))
+    /// Takes ownership of `fd`.
+    public init(fd: Int32, offset: Int, length: Int) {
+        self.init(file: OpenFile(adopting: fd), offset: offset, length: length)
     }
 
-    deinit { close(fd) }
+    /// Opens `path` and covers the whole file; nil if it cannot be opened or is not a regular file.
+    public init?(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        let file = OpenFile(adopting: fd)
+        guard let info = FileStat(fd: fd), info.isRegularFile else { return nil }
+        self.init(file: file, offset: 0, length: Int(info.size))
+    }
 }
 
 /// A body produced piece by piece; `next()` runs on a worker thread and may block.

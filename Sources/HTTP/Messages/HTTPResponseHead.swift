@@ -1,7 +1,8 @@
 /// Writes response heads onto the wire.
 public enum HTTPResponseHead {
     /// Appends the status line and headers of `response` to `out`, with Date, Content-Length (or
-    /// Transfer-Encoding: chunked for a stream to an HTTP/1.1 client) and Connection.
+    /// Transfer-Encoding: chunked for a stream to an HTTP/1.1 client) and Connection. A Content-Length
+    /// the handler set is kept and never doubled; a stream with one is sent unframed.
     /// Returns whether the body must be sent chunked.
     @discardableResult
     public static func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, date: [UInt8],
@@ -20,7 +21,8 @@ public enum HTTPResponseHead {
                     appendDecimal(length, into: &out)
                     out.append(contentsOf: crlf)
                 }
-            } else if version == .http1_1 {
+            } else if version == .http1_1 && !response.headers.contains("Content-Length") {
+                // A stream whose length the handler states (a proxied body) is sent as it is.
                 out.append(contentsOf: chunkedHeader)
                 chunked = true
             }

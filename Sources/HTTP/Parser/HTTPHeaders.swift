@@ -41,10 +41,28 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible {
 
     /// Appends a field. Bytes that would break the message framing (CR, LF, NUL) become spaces.
     public mutating func add(name: String, value: String) {
+        if storage.isEmpty {
+            storage.reserveCapacity(128)
+            fields.reserveCapacity(4)
+        }
         let nameStart = Int32(storage.count)
-        for b in name.utf8 { storage.append(isTokenCharacter(b) ? b : 0x2D) }
+        var name = name
+        name.withUTF8 { bytes in
+            if bytes.allSatisfy(isTokenCharacter) {
+                storage.append(contentsOf: bytes)
+            } else {
+                for b in bytes { storage.append(isTokenCharacter(b) ? b : 0x2D) }
+            }
+        }
         let nameEnd = Int32(storage.count)
-        for b in value.utf8 { storage.append(b == asciiCR || b == asciiLF || b == 0 ? asciiSpace : b) }
+        var value = value
+        value.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 == asciiCR || $0 == asciiLF || $0 == 0 }) {
+                storage.append(contentsOf: bytes)
+            } else {
+                for b in bytes { storage.append(b == asciiCR || b == asciiLF || b == 0 ? asciiSpace : b) }
+            }
+        }
         fields.append(Field(nameStart: nameStart, nameEnd: nameEnd, valueStart: nameEnd, valueEnd: Int32(storage.count)))
     }
 

@@ -3,6 +3,12 @@ public enum HTTPPathNormalizer {
     /// Decodes percent-encoding, merges repeated slashes, resolves `.` and `..`, and keeps a trailing slash.
     /// Refuses `%2F`, `%00`, malformed escapes, invalid UTF-8, and any `..` that would leave the root.
     public static func normalize(_ rawPath: Substring) -> Result<String, HTTPParseError> {
+        if isAlreadyNormal(rawPath) { return .success(String(rawPath)) }
+        return decodeAndResolve(rawPath)
+    }
+
+    /// The general case of `normalize`: percent-decoding, then segment by segment.
+    static func decodeAndResolve(_ rawPath: Substring) -> Result<String, HTTPParseError> {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(rawPath.utf8.count)
         var segments: [Range<Int>] = []  // ranges in `output`
@@ -64,6 +70,33 @@ public enum HTTPPathNormalizer {
             return .failure(HTTPParseError(.invalidPathEncoding, at: 0))
         }
         return .success(path)
+    }
+
+    /// Whether `rawPath` starts with `/` and has no `%`, NUL, `//` or dot segment: it is its own normal form.
+    static func isAlreadyNormal(_ rawPath: Substring) -> Bool {
+        var previous: UInt8 = 0
+        var dotsOnly = false  // the current segment so far is made of dots only
+        var first = true
+        for b in rawPath.utf8 {
+            if first {
+                guard b == 0x2F else { return false }
+                first = false
+                previous = b
+                continue
+            }
+            switch b {
+            case 0x25, 0:
+                return false
+            case 0x2F:
+                if previous == 0x2F || dotsOnly { return false }
+            case 0x2E:
+                if previous == 0x2F { dotsOnly = true }
+            default:
+                dotsOnly = false
+            }
+            previous = b
+        }
+        return !first && !dotsOnly
     }
 
     /// A path ending in `/.` or `/..` names a directory, as if it ended with a slash.

@@ -59,39 +59,24 @@ public struct HTTPRequestHead {
 
     /// The path part of the target (for absolute-form, the path after the authority; `/` if empty), not decoded.
     public var rawPath: Substring {
-        var rest = Substring(target)
-        if !rest.hasPrefix("/") && rest != "*" {
+        let utf8 = target.utf8
+        var start = utf8.startIndex
+        if let first = utf8.first, first != 0x2F && first != 0x2A {
             // absolute-form: skip "scheme://authority"
-            if let schemeEnd = rest.range(of: "://") {
-                rest = rest[schemeEnd.upperBound...]
-                if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                    rest = rest[slash...]
-                } else {
-                    return "/"
-                }
-                if rest.first == "?" { return "/" }
-            }
+            guard let colon = utf8.firstIndex(of: 0x3A) else { return "/" }
+            let authority = utf8.index(colon, offsetBy: 3, limitedBy: utf8.endIndex) ?? utf8.endIndex
+            guard let pathStart = utf8[authority...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F }),
+                  utf8[pathStart] == 0x2F else { return "/" }
+            start = pathStart
         }
-        if let question = rest.firstIndex(of: "?") { return rest[..<question] }
-        return rest
+        let end = utf8[start...].firstIndex(of: 0x3F) ?? utf8.endIndex
+        return target[start..<end]
     }
 
     /// The query part of the target, without the `?`, not decoded; empty when there is none.
     public var rawQuery: Substring {
-        guard let question = target.firstIndex(of: "?") else { return "" }
-        return target[target.index(after: question)...]
-    }
-}
-
-extension Substring {
-    func range(of needle: String) -> Range<Index>? {
-        var start = startIndex
-        while start < endIndex {
-            if self[start...].hasPrefix(needle) {
-                return start..<index(start, offsetBy: needle.count)
-            }
-            start = index(after: start)
-        }
-        return nil
+        let utf8 = target.utf8
+        guard let question = utf8.firstIndex(of: 0x3F) else { return "" }
+        return target[utf8.index(after: question)...]
     }
 }

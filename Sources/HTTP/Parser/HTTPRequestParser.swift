@@ -146,6 +146,10 @@ public struct HTTPRequestParser {
         // Appends the not yet stored head bytes before `end` to `headBytes`.
         func flush(_ parser: inout HTTPRequestParser, to end: Int) {
             if end > flushFrom {
+                if parser.headBytes.isEmpty {
+                    // One allocation for the head, sized by what is at hand (usually the whole head).
+                    parser.headBytes.reserveCapacity(max(256, min(input.count - flushFrom, parser.limits.maxHeaderBytes)))
+                }
                 parser.headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[flushFrom..<end]))
             }
             flushFrom = end
@@ -286,6 +290,7 @@ public struct HTTPRequestParser {
                 if fields.count >= limits.maxHeaderCount {
                     return fail(.tooManyHeaders, at: errorOffset(pos: pos, i: i))
                 }
+                if fields.isEmpty { fields.reserveCapacity(16) }
                 fields.append(HTTPHeaders.Field(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
                                                 valueStart: Int32(valueStart), valueEnd: Int32(valueEnd)))
                 if !inTrailers {

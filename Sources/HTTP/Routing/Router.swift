@@ -38,26 +38,35 @@ public struct Route {
         trailingSlash = pattern.count > 1 && pattern.hasSuffix("/")
     }
 
-    /// The path parameters if `pathSegments` (of a path with or without trailing slash) match.
-    func match(_ pathSegments: [Substring], trailingSlash pathHasSlash: Bool) -> [String: String]? {
+    /// The path parameters if the normalised `path` (with or without trailing slash) matches.
+    func match(_ path: String, trailingSlash pathHasSlash: Bool) -> [String: String]? {
+        let utf8 = path.utf8
+        var position = utf8.startIndex
+        func skipSlashes() {
+            while position < utf8.endIndex && utf8[position] == 0x2F { position = utf8.index(after: position) }
+        }
+        func nextSegment() -> Range<String.Index>? {
+            skipSlashes()
+            guard position < utf8.endIndex else { return nil }
+            let start = position
+            while position < utf8.endIndex && utf8[position] != 0x2F { position = utf8.index(after: position) }
+            return start..<position
+        }
         var parameters: [String: String] = [:]
-        var index = 0
         for segment in segments {
             switch segment {
             case .rest(let name):
-                var rest = pathSegments[index...].joined(separator: "/")
-                if pathHasSlash && !rest.isEmpty { rest += "/" }
-                parameters[name] = rest
+                skipSlashes()
+                parameters[name] = String(path[position...])
                 return parameters
             case .literal(let text):
-                guard index < pathSegments.count, pathSegments[index] == text else { return nil }
+                guard let range = nextSegment(), utf8[range].elementsEqual(text.utf8) else { return nil }
             case .parameter(let name):
-                guard index < pathSegments.count else { return nil }
-                parameters[name] = String(pathSegments[index])
+                guard let range = nextSegment() else { return nil }
+                parameters[name] = String(path[range])
             }
-            index += 1
         }
-        guard index == pathSegments.count, pathHasSlash == trailingSlash else { return nil }
+        guard nextSegment() == nil, pathHasSlash == trailingSlash else { return nil }
         return parameters
     }
 }
@@ -104,12 +113,11 @@ public final class Router {
 
     /// Finds the route for `method` and the normalised `path`.
     public func match(method: HTTPMethod, path: String) -> RouteMatch {
-        let pathSegments = path.split(separator: "/")
-        let trailingSlash = path.count > 1 && path.hasSuffix("/")
+        let trailingSlash = path.utf8.count > 1 && path.utf8.last == 0x2F
         var allowed: [HTTPMethod] = []
         var getMatch: (Route, [String: String])?
         for route in routes {
-            guard let parameters = route.match(pathSegments, trailingSlash: trailingSlash) else { continue }
+            guard let parameters = route.match(path, trailingSlash: trailingSlash) else { continue }
             if route.method == method { return .found(route, parameters: parameters) }
             if method == .HEAD && route.method == .GET && getMatch == nil { getMatch = (route, parameters) }
             if !allowed.contains(route.method) { allowed.append(route.method) }

@@ -5,7 +5,8 @@ import Glibc
 /// Lives on one event loop; only that loop's thread touches it.
 final class Connection {
     let fd: Int32
-    unowned let loop: EventLoop
+    // The loop owns its connections and outlives them.
+    unowned(unsafe) let loop: EventLoop
     let remoteAddress: String
     var machine = HTTPConnectionStateMachine()
     var parser: HTTPRequestParser
@@ -17,6 +18,8 @@ final class Connection {
     /// The response is written and our side shut down; reading and discarding until EOF.
     var lingering = false
     var inProcess = false
+    /// EPOLLOUT is in this socket's epoll registration.
+    var watchingWritable = false
     var handlerRunning = false
 
     var timerStart: UInt64
@@ -120,7 +123,7 @@ final class Connection {
     func input(_ bytes: UnsafeRawBufferPointer) {
         if pending.isEmpty {
             let used = process(bytes)
-            if !closed && used < bytes.count {
+            if !closed && !lingering && used < bytes.count {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[used...]))
             }
         } else {
@@ -134,7 +137,7 @@ final class Connection {
         var local = pending
         pending = []
         let used = local.withUnsafeBytes { process($0) }
-        if !closed && used < local.count {
+        if !closed && !lingering && used < local.count {
             if used > 0 { local.removeSubrange(0..<used) }
             pending = local
         }
@@ -287,7 +290,7 @@ final class Connection {
         requestID = (incomingID ?? nil) ?? loop.requestIDs.next()
         let rawQuery = head.rawQuery
         let request = HTTPRequest(method: head.method, path: path, rawQuery: rawQuery.isEmpty ? "" : String(rawQuery),
-                                  version: head.version, headers: head.headers, body: body,
+                                  target: head.target, version: head.version, headers: head.headers, body: body,
                                   remoteAddress: remoteAddress, requestID: requestID)
         let router = loop.server.router
         switch router.match(method: head.method, path: path) {
@@ -392,7 +395,7 @@ final class Connection {
                 if written < 0 {
                     let code = errno
                     if code == EINTR { continue }
-                    if code == EAGAIN { return }
+                    if code == EAGAIN { return waitForWritable() }
                     _ = machine.socketFailed()
                     return close()
                 }
@@ -409,7 +412,7 @@ final class Connection {
                 if sent < 0 {
                     let code = errno
                     if code == EINTR { continue }
-                    if code == EAGAIN { return }
+                    if code == EAGAIN { return waitForWritable() }
                     _ = machine.socketFailed()
                     return close()
                 }
@@ -428,6 +431,20 @@ final class Connection {
                 return
             }
             return finishResponse()
+        }
+    }
+
+    /// Asks epoll for EPOLLOUT (edge-triggered) from now on; the edge comes when the socket drains.
+    func waitForWritable() {
+        guard !watchingWritable else { return }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.fd = fd
+        if epoll_ctl(loop.epollFD, EPOLL_CTL_MOD, fd, &event) == 0 {
+            watchingWritable = true
+        } else {
+            _ = machine.socketFailed()
+            close()
         }
     }
 
@@ -537,7 +554,9 @@ final class Connection {
         lingering = true
         timerStart = loop.now
         pending = []
-        if readable { onReadable() }
+        // Inside process() the shared receive buffer is still being parsed: the read loop that
+        // called it drains the socket once it returns.
+        if readable && !inProcess { onReadable() }
     }
 
     func removeBodyFile() {

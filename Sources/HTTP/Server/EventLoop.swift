@@ -3,7 +3,8 @@ import Glibc
 
 /// One epoll loop: accepts on the shared listening socket, drives its connections, runs timers.
 final class EventLoop {
-    unowned let server: HTTPServer
+    // The server outlives its loops: run() joins them before returning.
+    unowned(unsafe) let server: HTTPServer
     let index: Int
     let epollFD: Int32
     let wakeFD: Int32
@@ -116,7 +117,10 @@ final class EventLoop {
     // MARK: - Accepting
 
     func acceptConnections() {
-        for _ in 0..<64 {
+        // One connection per wake-up (as nginx without multi_accept): the listening socket stays ready
+        // while more are queued, so the next wake-up, in whichever loop, takes the next one, and
+        // connections spread evenly over the loops.
+        for _ in 0..<1 {
             var address = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &address) { pointer in
@@ -136,7 +140,9 @@ final class EventLoop {
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             var event = epoll_event()
-            event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+            // EPOLLOUT is added only once a write would block: most responses fit the socket buffer,
+            // and with it registered every ACK would wake the loop for nothing.
+            event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
             event.data.fd = fd
             guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
                 close(fd)

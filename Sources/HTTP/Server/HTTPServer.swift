@@ -10,9 +10,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// The listening socket; the server never closes it (it belongs to systemd or the caller).
     public let listeningSocket: Int32
 
-    /// Called after each response with what the access log needs; runs on the event loop thread.
+    /// Called after each response with what the access log needs; runs on the event loop thread. Set before `run()`.
     public var onAccessLog: ((AccessLogRecord) -> Void)?
-    /// Called with the loop's index on every loop iteration (at least once per `tickInterval`).
+    /// Called with the loop's index on every loop iteration (at least once per `tickInterval`). Set before `run()`.
     public var onLoopAlive: ((Int) -> Void)?
 
     let openConnections = Atomic<Int>(0)

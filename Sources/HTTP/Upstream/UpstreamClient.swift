@@ -21,10 +21,9 @@ public final class UpstreamClient: Sendable {
     /// Closes every idle connection (for a graceful drain).
     public func closeIdleConnections() { pool.removeAll() }
 
-    /// Sends `request` and streams the response: `onHead` once, then `onBody` per piece of the
-    /// (de-chunked) body; `onBody` returns false to stop (the client went away).
-    public func forward(_ request: UpstreamRequest, onHead: (UpstreamResponseHead) -> Void,
-                        onBody: ([UInt8]) -> Bool) -> UpstreamOutcome {
+    /// Sends `request` and returns the response head with its body still on the connection, to be
+    /// read with `next()`. Call from a worker thread: this blocks until the head arrives.
+    public func send(_ request: UpstreamRequest) -> UpstreamReply {
         let headers = ForwardedHeaders.forRequest(
             request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
             trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
@@ -46,17 +45,41 @@ public final class UpstreamClient: Sendable {
                 case .failure(let failure): return .failed(failure)
                 }
             }
-            let exchange = UpstreamExchange(connection: connection, address: address, configuration: configuration)
-            switch exchange.run(writer, method: request.method, onHead: onHead, onBody: onBody) {
-            case .completed(let head, let reusable):
-                if reusable { pool.checkin(connection, now: SteadyClock.now()) }
-                return .completed(head)
-            case .failed(let failure, let beforeResponse, let headDelivered):
+            let exchange = UpstreamExchange(connection: connection, address: address, configuration: configuration, pool: pool)
+            switch exchange.run(writer, method: request.method) {
+            case .response(let head, let body):
+                return .response(head, body)
+            case .failed(let failure, let beforeResponse):
                 if pooled != nil && beforeResponse && request.isIdempotent {
                     mayReuse = false  // once, on a fresh connection
                     continue
                 }
-                return headDelivered ? .failedAfterHead(failure) : .failed(failure)
+                return .failed(failure)
+            }
+        }
+    }
+
+    /// Sends `request` and streams the response: `onHead` once, then `onBody` per piece of the
+    /// (de-chunked) body; `onBody` returns false to stop (the client went away).
+    public func forward(_ request: UpstreamRequest, onHead: (UpstreamResponseHead) -> Void,
+                        onBody: ([UInt8]) -> Bool) -> UpstreamOutcome {
+        switch send(request) {
+        case .failed(let failure):
+            return .failed(failure)
+        case .response(let head, let body):
+            onHead(head)
+            do {
+                while let piece = try body.next() {
+                    if !onBody(piece) {
+                        body.cancel()
+                        return .failedAfterHead(UpstreamFailure(kind: .cancelled, message: "forwarding from \(address) cancelled by the client"))
+                    }
+                }
+                return .completed(head)
+            } catch let failure as UpstreamFailure {
+                return .failedAfterHead(failure)
+            } catch {
+                return .failedAfterHead(.unavailable("reading the response from \(address) failed: \(error)"))
             }
         }
     }

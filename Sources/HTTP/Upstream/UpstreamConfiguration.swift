@@ -27,3 +27,11 @@ public enum UpstreamOutcome: Sendable, Equatable {
     /// response cannot be completed, so its connection must be closed.
     case failedAfterHead(UpstreamFailure)
 }
+
+/// The start of a forwarded response.
+public enum UpstreamReply {
+    /// The head arrived; the body is still to be read from `body` (which holds the connection until its end).
+    case response(UpstreamResponseHead, UpstreamResponseBody)
+    /// No response: answer the client with `failure`'s status, headers and body.
+    case failed(UpstreamFailure)
+}

@@ -1,37 +1,35 @@
 import Glibc
 
-/// One request and its response on one connection: drives `UpstreamRequestWriter` and
-/// `HTTPResponseHeadParser` with blocking, deadline-bounded socket calls.
+/// One request on one connection, up to the response head: drives `UpstreamRequestWriter` and
+/// `HTTPResponseHeadParser` with blocking, deadline-bounded socket calls, then hands the
+/// connection to an `UpstreamResponseBody` that reads the rest on demand.
 struct UpstreamExchange {
     enum Result {
-        case completed(UpstreamResponseHead, reusable: Bool)
+        case response(UpstreamResponseHead, UpstreamResponseBody)
         /// `beforeResponse`: no response byte arrived and the failure was not a timeout, so an
         /// idempotent request may be sent again.
-        case failed(UpstreamFailure, beforeResponse: Bool, headDelivered: Bool)
+        case failed(UpstreamFailure, beforeResponse: Bool)
     }
 
     let connection: UpstreamConnection
     let address: UpstreamAddress
     let configuration: UpstreamConfiguration
+    let pool: UpstreamConnectionPool
 
-    func run(_ request: UpstreamRequestWriter, method: String, onHead: (UpstreamResponseHead) -> Void,
-             onBody: ([UInt8]) -> Bool) -> Result {
+    func run(_ request: UpstreamRequestWriter, method: String) -> Result {
         var writer = request
         do {
             try write(&writer)
         } catch UpstreamIOError.timedOut {
             let limit = UpstreamFailure.describe(seconds: configuration.idleTimeout)
-            return .failed(.timedOut("writing the request to \(address) stalled for \(limit)"),
-                           beforeResponse: false, headDelivered: false)
+            return .failed(.timedOut("writing the request to \(address) stalled for \(limit)"), beforeResponse: false)
         } catch let error as UpstreamIOError {
-            return .failed(.unavailable("writing the request to \(address) failed: \(error.reason)"),
-                           beforeResponse: true, headDelivered: false)
+            return .failed(.unavailable("writing the request to \(address) failed: \(error.reason)"), beforeResponse: true)
         } catch {
             // The request body could not be read: sending it again would not help.
-            return .failed(.unavailable("writing the request to \(address) failed: \(error)"),
-                           beforeResponse: false, headDelivered: false)
+            return .failed(.unavailable("writing the request to \(address) failed: \(error)"), beforeResponse: false)
         }
-        return read(method: method, onHead: onHead, onBody: onBody)
+        return readHead(method: method)
     }
 
     private func write(_ writer: inout UpstreamRequestWriter) throws {
@@ -55,55 +53,78 @@ struct UpstreamExchange {
         }
     }
 
-    private func read(method: String, onHead: (UpstreamResponseHead) -> Void, onBody: ([UInt8]) -> Bool) -> Result {
-        var parser = HTTPResponseHeadParser(requestMethod: method, limits: configuration.responseLimits)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let headDeadline = SteadyClock.now() + configuration.responseHeadTimeout
-        var delivered: UpstreamResponseHead?
-        func failed(_ failure: UpstreamFailure, retryable: Bool = false) -> Result {
-            .failed(failure, beforeResponse: retryable && !parser.receivedAnyByte, headDelivered: delivered != nil)
-        }
+    private func readHead(method: String) -> Result {
+        let reader = UpstreamResponseReader(connection: connection, address: address, configuration: configuration,
+                                            parser: HTTPResponseHeadParser(requestMethod: method, limits: configuration.responseLimits))
+        let deadline = SteadyClock.now() + configuration.responseHeadTimeout
         while true {
-            let events: [UpstreamResponseEvent]
-            do {
-                let deadline = delivered == nil ? headDeadline : SteadyClock.now() + configuration.idleTimeout
-                let count = try buffer.withUnsafeMutableBytes { try connection.read(into: $0, until: deadline) }
-                events = count == 0
-                    ? try parser.finish()
-                    : try buffer.withUnsafeBytes { try parser.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            } catch UpstreamIOError.timedOut {
-                if delivered == nil {
-                    let limit = UpstreamFailure.describe(seconds: configuration.responseHeadTimeout)
-                    return failed(.timedOut("no response head from \(address) within \(limit)"))
-                }
-                let limit = UpstreamFailure.describe(seconds: configuration.idleTimeout)
-                return failed(.timedOut("the response body from \(address) stalled for \(limit)"))
-            } catch let error as UpstreamIOError {
-                return failed(.unavailable("reading the response from \(address) failed: \(error.reason)"), retryable: true)
-            } catch UpstreamParseError.closedBeforeResponse {
-                return failed(.unavailable("\(address) closed the connection before responding"), retryable: true)
-            } catch let error as UpstreamParseError {
-                if case .truncated = error {
-                    return failed(.unavailable("\(address) \(error)"))
-                }
-                return failed(UpstreamFailure(kind: .invalidResponse, message: "upstream sent an invalid response: \(error)"))
-            } catch {
-                return failed(.unavailable("reading the response from \(address) failed: \(error)"))
+            switch reader.fill(until: deadline, headDelivered: false) {
+            case .failure(let failure):
+                return .failed(failure.failure, beforeResponse: failure.retryable && !reader.parser.receivedAnyByte)
+            case .success:
+                break
             }
-            for event in events {
-                switch event {
-                case .head(let head):
-                    delivered = head
-                    onHead(head)
-                case .body(let bytes):
-                    if !onBody(bytes) {
-                        return failed(UpstreamFailure(kind: .cancelled, message: "forwarding from \(address) cancelled by the client"))
-                    }
-                case .end:
-                    guard let head = delivered else { continue }
-                    return .completed(head, reusable: parser.keepAlive)
+            while let event = reader.events.popFirst() {
+                if case .head(let head) = event {
+                    return .response(head, UpstreamResponseBody(reader: reader, pool: pool))
                 }
             }
+        }
+    }
+}
+
+/// The parser and buffered events of one response on one connection.
+final class UpstreamResponseReader {
+    struct Failure: Error {
+        var failure: UpstreamFailure
+        var retryable: Bool
+    }
+
+    let connection: UpstreamConnection
+    let address: UpstreamAddress
+    let configuration: UpstreamConfiguration
+    var parser: HTTPResponseHeadParser
+    var events: ArraySlice<UpstreamResponseEvent> = []
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(connection: UpstreamConnection, address: UpstreamAddress, configuration: UpstreamConfiguration,
+         parser: HTTPResponseHeadParser) {
+        self.connection = connection
+        self.address = address
+        self.configuration = configuration
+        self.parser = parser
+    }
+
+    /// Reads once (waiting until `deadline`) and queues what the parser found.
+    func fill(until deadline: Double, headDelivered: Bool) -> Result<Void, Failure> {
+        func failed(_ failure: UpstreamFailure, retryable: Bool = false) -> Result<Void, Failure> {
+            .failure(Failure(failure: failure, retryable: retryable))
+        }
+        do {
+            let count = try buffer.withUnsafeMutableBytes { try connection.read(into: $0, until: deadline) }
+            let found = count == 0
+                ? try parser.finish()
+                : try buffer.withUnsafeBytes { try parser.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            events.append(contentsOf: found)
+            return .success(())
+        } catch UpstreamIOError.timedOut {
+            if !headDelivered {
+                let limit = UpstreamFailure.describe(seconds: configuration.responseHeadTimeout)
+                return failed(.timedOut("no response head from \(address) within \(limit)"))
+            }
+            let limit = UpstreamFailure.describe(seconds: configuration.idleTimeout)
+            return failed(.timedOut("the response body from \(address) stalled for \(limit)"))
+        } catch let error as UpstreamIOError {
+            return failed(.unavailable("reading the response from \(address) failed: \(error.reason)"), retryable: true)
+        } catch UpstreamParseError.closedBeforeResponse {
+            return failed(.unavailable("\(address) closed the connection before responding"), retryable: true)
+        } catch let error as UpstreamParseError {
+            if case .truncated = error {
+                return failed(.unavailable("\(address) \(error)"))
+            }
+            return failed(UpstreamFailure(kind: .invalidResponse, message: "upstream sent an invalid response: \(error)"))
+        } catch {
+            return failed(.unavailable("reading the response from \(address) failed: \(error)"))
         }
     }
 }

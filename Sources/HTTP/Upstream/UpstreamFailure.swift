@@ -18,6 +18,11 @@ public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertib
     /// `upstream unavailable: connect to unix:/run/stockroom/web.sock failed: No such file or directory`.
     public let message: String
 
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
     public var description: String { message }
 
     /// The status to answer with.

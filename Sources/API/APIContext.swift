@@ -1,0 +1,39 @@
+import Auth
+import Daemon
+import Postgres
+import Redis
+
+/// What the API's handlers need: the database, Redis, the authenticator, settings and the logger.
+public final class APIContext: @unchecked Sendable {
+    public let pool: PostgresPool
+    public let redis: RedisPool?
+    public let configuration: Configuration
+    public let logger: Logger
+    public let authenticator: Authenticator
+    public let server: ServerSettings
+    /// Counts background tasks not yet done (InvenTree's `worker_pending_tasks`). Until the task
+    /// queue exists there are none; the queue's module sets this when it is wired in.
+    public var pendingTaskCount: (PostgresConnection) throws -> Int = { _ in 0 }
+
+    public init(pool: PostgresPool, redis: RedisPool?, configuration: Configuration, logger: Logger,
+                serverVersion: String) throws {
+        self.pool = pool
+        self.redis = redis
+        self.configuration = configuration
+        self.logger = logger
+        let settings = try AuthSettings(configuration)
+        authenticator = Authenticator(pool: pool, redis: redis, settings: settings, log: { logger.warning($0) })
+        server = try ServerSettings(configuration, version: serverVersion)
+    }
+
+    /// For tests: explicit authentication settings.
+    public init(pool: PostgresPool, redis: RedisPool?, configuration: Configuration, logger: Logger,
+                serverVersion: String, authSettings: AuthSettings) throws {
+        self.pool = pool
+        self.redis = redis
+        self.configuration = configuration
+        self.logger = logger
+        authenticator = Authenticator(pool: pool, redis: redis, settings: authSettings, log: { logger.warning($0) })
+        server = try ServerSettings(configuration, version: serverVersion)
+    }
+}

@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
         .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime"]),
         .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon"]),
-        .target(name: "Admin", dependencies: ["Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
+        .target(name: "Admin", dependencies: ["Auth", "Daemon", "Postgres", "Redis", "Schema", "Importer", "Runtime", "Supervisor"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
@@ -57,12 +57,12 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Daemon", "TestSupport"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTP", "Postgres", "TestSupport"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
-        .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Importer", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -11,6 +11,7 @@ public enum APIRoutes {
         TokenEndpoint.register(router, context)
         GroupEndpoints.register(router, context)
         OwnerEndpoints.register(router, context)
+        RuleSetEndpoints.register(router, context)
         // Last among the user routes: `/api/user/:pk/` would otherwise take `me`, `roles`, ...
         UserEndpoints.register(router, context)
         return router.finish()

@@ -8,6 +8,9 @@ public enum AdminCommand {
         ("run", "start the whole stack in this terminal, for development (Ctrl-C stops it)", RunCommand.main),
         ("migrate", "bring the database schema up to this version", MigrateCommand.main),
         ("import-inventree", "load an InvenTree export (FILE.json --media DIR [--replace]) in one transaction", ImportCommand.main),
+        ("createsuperuser", "create an administrator (--username NAME --email ADDRESS --password-file FILE, or asked)", CreateSuperuserCommand.main),
+        ("changepassword", "set a user's password (USERNAME [--password-file FILE])", ChangePasswordCommand.main),
+        ("check", "check the configuration, database, Redis and directories, one line each", CheckCommand.main),
         ("version", "print the version", { _ in print("stockroom \(StockroomVersion.current)"); return 0 }),
     ]
 

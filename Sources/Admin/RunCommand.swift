@@ -71,7 +71,10 @@ enum RunCommand {
         let supervisor = try Supervisor(
             daemons: daemons,
             options: SupervisorOptions(runtimeDirectory: runtimeDirectory, watchdogInterval: .seconds(20), address: url),
-            log: { line in _ = line.withCString { write(STDOUT_FILENO, $0, strlen($0)) } })
+            log: { line in
+                let text = line.hasSuffix("\n") ? line : line + "\n"
+                _ = text.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
+            })
         return try supervisor.run()
     }
 

@@ -47,12 +47,24 @@ public final class Authenticator: @unchecked Sendable {
             return .anonymous
         }
         guard let user = try users.user(id: session.userID), user.isActive else { return .anonymous }
+        guard session.matches(storedHash: user.passwordHash) else {
+            // The password changed since this session began: it is over, as in Django.
+            try sessions.delete(cookie: cookie)
+            return .anonymous
+        }
         if let reason = csrf.failure(CSRFCheck.Input(
             method: request.method, cookie: request.cookies[Self.csrfCookie], header: request.csrfHeader,
             origin: request.origin, referer: request.referer, host: request.host, isSecure: request.isSecure)) {
             return .failed(AuthFailure(status: 403, detail: "CSRF Failed: " + reason))
         }
         return .authenticated(Identity(user: user, method: .session(session), permissions: try permissions(for: user)))
+    }
+
+    /// Makes the caches forget what a bulk change (an import, a restore) may have made stale:
+    /// role grants and looked-up sessions. PostgreSQL answers until they fill again.
+    public func invalidateCaches() throws {
+        try roles.invalidate()
+        try sessions.forgetCachedSessions()
     }
 
     /// The permissions of `user` (flags from the row, grants from the role cache).

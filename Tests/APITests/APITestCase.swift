@@ -37,7 +37,7 @@ class APITestCase: XCTestCase {
         pool = PostgresPool(url: try Self.databases[name]!.get(), maximumConnections: 4)
         try pool.withConnection { connection in
             _ = try Migrator().apply(Schema.migrations, using: connection)
-            _ = try connection.runScript(DemoUsersFixture.resetSQL + "; TRUNCATE common_inventreesetting, daemon_instances;")
+            try loadData(connection)
         }
         redis = try RedisPool(url: environment.redisURL)
         _ = try redis.command(["FLUSHDB"])
@@ -45,6 +45,11 @@ class APITestCase: XCTestCase {
                                  logger: Logger(identifier: "api-tests", level: .critical), serverVersion: "9.9.9",
                                  authSettings: AuthSettings())
         router = APIRoutes.router(context: context)
+    }
+
+    /// Puts the test data in place: by default the demo users, groups and rule sets.
+    func loadData(_ connection: PostgresConnection) throws {
+        _ = try connection.runScript(DemoUsersFixture.resetSQL + "; TRUNCATE common_inventreesetting, daemon_instances;")
     }
 
     override func tearDownWithError() throws {

@@ -44,7 +44,8 @@ final class UserAPITests: APITestCase {
     }
 
     func testRolesMatchInvenTreesRuleSets() throws {
-        let reader = try json(send(.GET, "/api/user/roles/", headers: [basic("reader", "readonly")]))
+        let reader = try json(send(.GET, "/api/user/me/roles/", headers: [basic("reader", "readonly")]))
+        XCTAssertEqual(try json(send(.GET, "/api/user/roles/", headers: [basic("reader", "readonly")])), reader)
         XCTAssertEqual(keys(reader["roles"]).count, 11)
         XCTAssertEqual(reader["roles"]?["stock"], .array([.string("view")]))
         XCTAssertEqual(reader["roles"]?["transfer_order"], .null)
@@ -62,10 +63,33 @@ final class UserAPITests: APITestCase {
         XCTAssertEqual(admin["user"], .int(1))
         XCTAssertEqual(admin["is_superuser"], .bool(true))
         XCTAssertEqual(admin["roles"]?["transfer_order"], .array(["view", "add", "change", "delete"].map { .string($0) }))
+
+        // `/api/user/me/?roles=true` carries the same roles and permissions; without the flag, neither.
+        let me = try json(send(.GET, "/api/user/me/?roles=true", headers: [basic("engineer", "partsonly")]))
+        XCTAssertEqual(me["roles"], engineer["roles"])
+        XCTAssertEqual(me["permissions"], engineer["permissions"])
+        XCTAssertNil(try json(send(.GET, "/api/user/me/", headers: [basic("engineer", "partsonly")]))["roles"])
+    }
+
+    func testRuleSetsAndProfile() throws {
+        let auth = [basic("reader", "readonly")]
+        guard case .array(let sets) = try json(send(.GET, "/api/user/ruleset/?group=2&ordering=name", headers: auth)) else {
+            return XCTFail("expected a list")
+        }
+        XCTAssertEqual(sets.count, 11)
+        XCTAssertEqual(sets.first?["name"], .string("admin"))
+        XCTAssertEqual(sets.first { $0["name"] == .string("part") }?["can_delete"], .bool(true))
+        XCTAssertEqual(send(.GET, "/api/user/ruleset/?name=nothing", headers: auth).status, 400)
+        let one = try json(send(.GET, "/api/user/ruleset/1/", headers: auth))
+        XCTAssertEqual(one["label"], .string("Admin"))
+        XCTAssertEqual(one["group"], .int(1))
+        let profile = try json(send(.GET, "/api/user/me/profile/", headers: auth))
+        XCTAssertEqual(profile["type"], .string("internal"))
+        XCTAssertEqual(profile["primary_group"], .null)
     }
 
     func testTokenIsIssuedOnceByNameAndThenAuthenticates() throws {
-        let first = try json(send(.GET, "/api/user/token/?name=inventree-python-client", headers: [basic("allaccess", "nolimits")]))
+        let first = try json(send(.GET, "/api/user/me/token/?name=inventree-python-client", headers: [basic("allaccess", "nolimits")]))
         guard let key = first["token"]?.stringValue else { return XCTFail("no token") }
         XCTAssertTrue(key.hasPrefix("inv-"))
         XCTAssertEqual(first["name"], .string("inventree-python-client"))
@@ -74,6 +98,10 @@ final class UserAPITests: APITestCase {
         XCTAssertEqual(again["token"], .string(key))
         let me = try json(send(.GET, "/api/user/me/", headers: [("Authorization", "Token \(key)")]))
         XCTAssertEqual(me["username"], .string("allaccess"))
+        let remote = try pool.withConnection {
+            try $0.query("SELECT metadata->>'remote_addr' AS remote FROM users_apitoken").singleRow().decode("remote", as: String.self)
+        }
+        XCTAssertEqual(remote, "192.0.2.7")
     }
 
     func testGroupsAndOwners() throws {

@@ -113,7 +113,8 @@ final class AuthenticatorTests: DatabaseTestCase {
     func testSessionsNeedCSRFForUnsafeMethodsAndEndAtLogout() throws {
         let auth = Authenticator(pool: pool, redis: redis, settings: settings())
         let secret = CSRFToken.newSecret()
-        let (cookie, session) = try auth.sessions.create(userID: 4, csrfSecret: secret)
+        let hash = try UserStore(pool: pool).user(id: 4)?.passwordHash ?? ""
+        let (cookie, session) = try auth.sessions.create(userID: 4, passwordHash: hash, csrfSecret: secret)
         XCTAssertEqual(cookie.count, 32)
         let stored = try pool.withConnection { try $0.query("SELECT key FROM users_session").singleRow().decode("key", as: String.self) }
         XCTAssertEqual(stored, SessionStore.digest(of: cookie))
@@ -137,7 +138,26 @@ final class AuthenticatorTests: DatabaseTestCase {
 
         try auth.sessions.delete(cookie: cookie)
         XCTAssertEqual(try auth.authenticate(get), .anonymous)
+
+        // A changed password ends the sessions opened with the old one.
+        let (second, _) = try auth.sessions.create(userID: 4, passwordHash: hash, csrfSecret: secret)
+        let again = AuthRequest(method: "GET", cookies: ["sessionid": second])
+        XCTAssertNotNil(identity(try auth.authenticate(again)))
+        try UserStore(pool: pool).setPassword(userID: 4, hash: PasswordPolicy(iterations: 1000).hash("new"))
+        XCTAssertEqual(try auth.authenticate(again), .anonymous)
+        XCTAssertEqual(try pool.withConnection { try $0.query("SELECT count(*)::int AS n FROM users_session").singleRow().decode("n", as: Int.self) }, 0)
         XCTAssertEqual(try auth.authenticate(AuthRequest(method: "GET", cookies: ["sessionid": "x"])), .anonymous)
+    }
+
+    func testInvalidatingCachesForgetsSessionsAndGrants() throws {
+        let auth = Authenticator(pool: pool, redis: redis, settings: settings())
+        let (cookie, _) = try auth.sessions.create(userID: 2, passwordHash: "x", csrfSecret: CSRFToken.newSecret())
+        _ = try auth.sessions.session(cookie: cookie)
+        _ = try auth.roles.grants(userID: 2)
+        XCTAssertNotNil(try redis.getString("stockroom:session:" + SessionStore.digest(of: cookie)))
+        try auth.invalidateCaches()
+        XCTAssertNil(try redis.getString("stockroom:session:" + SessionStore.digest(of: cookie)))
+        XCTAssertEqual(try redis.getString("stockroom:roles:version"), "1")
     }
 
     func testRoleCacheServesUntilInvalidated() throws {

@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 import XCTest
 @testable import HTTP
@@ -51,6 +52,27 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.text, "hello")
         XCTAssertEqual(client.readResponse()?.text, "abc")
         XCTAssertEqual(client.readResponse()?.text, "slow 5")
+    }
+
+    func testALongPipelineIsServedWholeWithoutStarvingOthers() throws {
+        let running = try RunningServer(router: echoRouter())
+        defer { running.stop() }
+        let greedy = try running.connect()
+        let count = 20_000
+        let pipeline = Array(String(repeating: "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", count: count).utf8)
+        let sender = JoinableThread(name: "pipeline-sender") { greedy.send(pipeline) }
+        let other = try running.connect()
+        let start = monotonicNanoseconds()
+        other.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(other.readResponse()?.text, "hello")
+        XCTAssertLessThan((monotonicNanoseconds() - start) / 1_000_000, 1000, "another connection must not wait behind the pipeline")
+        var answered = 0
+        while answered < count, let response = greedy.readResponse() {
+            XCTAssertEqual(response.text, "hello")
+            answered += 1
+        }
+        sender.join()
+        XCTAssertEqual(answered, count)
     }
 
     func testChunkedUploadIsDecoded() throws {
@@ -201,6 +223,8 @@ final class HTTPServerTests: XCTestCase {
         let response = third.readResponse()
         XCTAssertEqual(response?.status, 503)
         XCTAssertTrue(third.waitForClose())
+        // The refused one is counted until the server has closed it, just after the client saw the close.
+        for _ in 0..<50 where running.server.connectionCount != 2 { sleepMilliseconds(10) }
         XCTAssertEqual(running.server.connectionCount, 2)
         // A slot frees up when a connection closes.
         first.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
@@ -247,6 +271,7 @@ final class HTTPServerTests: XCTestCase {
             let response = client.readResponse()
             XCTAssertEqual(response?.status, status, request.debugDescription)
             XCTAssertEqual(response?.headers["connection"], "close", request.debugDescription)
+            XCTAssertEqual(response?.text.contains("at byte"), true, "the error body must say where: \(response?.text ?? "")")
             XCTAssertTrue(client.waitForClose(), "connection left open after \(request.debugDescription)")
         }
     }
@@ -263,6 +288,16 @@ final class HTTPServerTests: XCTestCase {
         let response = client.readResponse()
         XCTAssertEqual(response?.status, 413)
         XCTAssertTrue(client.waitForClose())
+    }
+
+    func testRequestFollowedByHalfCloseIsAnsweredThenClosed() throws {
+        let running = try RunningServer(router: echoRouter())
+        defer { running.stop() }
+        let client = try running.connect()
+        client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        shutdown(client.fd, Int32(SHUT_WR))
+        XCTAssertEqual(client.readResponse()?.text, "hello")
+        XCTAssertTrue(client.waitForClose(seconds: 2), "the server must notice the half-close, not wait for the idle timeout")
     }
 
     func testUnknownPathIs404AndWrongMethodIs405() throws {
@@ -283,7 +318,7 @@ final class HTTPServerTests: XCTestCase {
 
     func testAccessLogRecordsRequestsWithRequestIDs() throws {
         let running = try RunningServer(router: echoRouter())
-        let mutex = PThreadMutex()
+        let mutex = Lock()
         var records: [AccessLogRecord] = []
         var alive = Set<Int>()
         running.server.onAccessLog = { record in mutex.withLock { records.append(record) } }

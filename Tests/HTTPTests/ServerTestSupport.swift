@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 import XCTest
@@ -10,7 +11,7 @@ final class RunningServer {
     let port: UInt16
     private var thread: JoinableThread?
     private var finished = false
-    private let finishedMutex = PThreadMutex()
+    private let finishedMutex = Lock()
 
     init(router: Router, configuration: HTTPServerConfiguration = RunningServer.fastConfiguration(),
          prepareSocket: (Int32) -> Void = { _ in }) throws {

@@ -22,10 +22,13 @@ enum SessionEndpoints {
         do {
             return try body(client)
         } catch let failure as AuthFailure {
-            var response = JSONResponse.make(status: failure.status, .object([
-                ("status", .int(failure.status)),
-                ("errors", .array([.object([("message", .string(failure.detail))])])),
-            ]))
+            // allauth answers a rate limit with the bare status; other errors carry code and message.
+            var body: [(String, JSONValue)] = [("status", .int(failure.status))]
+            if failure.status != 429 {
+                let code = failure.status == 403 ? "csrf_failed" : failure.status == 400 ? "invalid" : "unauthenticated"
+                body.append(("errors", .array([.object([("message", .string(failure.detail)), ("code", .string(code))])])))
+            }
+            var response = JSONResponse.make(status: failure.status, .object(body))
             if let retry = failure.retryAfterSeconds { response.headers.add(name: "Retry-After", value: String(retry)) }
             return response
         } catch {
@@ -58,7 +61,7 @@ enum SessionEndpoints {
             if let old = request.cookies[Authenticator.sessionCookie] { try auth.sessions.delete(cookie: old) }
             // A new CSRF secret at login, as Django's rotate_token.
             let csrfSecret = CSRFToken.newSecret()
-            let (cookie, _) = try auth.sessions.create(userID: user.id, csrfSecret: csrfSecret)
+            let (cookie, _) = try auth.sessions.create(userID: user.id, passwordHash: user.passwordHash, csrfSecret: csrfSecret)
             try auth.users.recordLogin(userID: user.id)
             var response = JSONResponse.make(authenticatedBody(user, at: Date()))
             let secure = auth.settings.secureCookies
@@ -129,40 +132,5 @@ enum SessionEndpoints {
             ("data", .object([("flows", .array([.object([("id", .string("login"))])]))])),
             ("meta", .object([("is_authenticated", .bool(false))])),
         ]))
-    }
-}
-
-/// The username and password of a login request, from JSON or a form.
-struct LoginBody {
-    let username: String
-    let password: String
-
-    init(_ request: HTTPRequest) throws {
-        guard let bytes = request.body.readAll() else {
-            throw AuthFailure(status: 400, detail: "the request body could not be read")
-        }
-        let contentType = (request.headers["Content-Type"] ?? "").lowercased()
-        var fields: [String: String] = [:]
-        if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            for (name, value) in FormURLEncoding.parse(String(decoding: bytes, as: UTF8.self)) where fields[name] == nil {
-                fields[name] = value
-            }
-        } else {
-            let document: JSONValue
-            do {
-                document = try JSONValue.parse(bytes)
-            } catch {
-                throw AuthFailure(status: 400, detail: "the body is not valid JSON: \(error)")
-            }
-            for key in ["username", "password"] { fields[key] = document[key]?.stringValue }
-        }
-        guard let username = fields["username"], !username.isEmpty else {
-            throw AuthFailure(status: 400, detail: "username: this field is required")
-        }
-        guard let password = fields["password"], !password.isEmpty else {
-            throw AuthFailure(status: 400, detail: "password: this field is required")
-        }
-        self.username = username
-        self.password = password
     }
 }

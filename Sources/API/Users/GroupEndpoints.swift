@@ -11,9 +11,7 @@ enum GroupEndpoints {
         let users: Bool
 
         init(_ request: HTTPRequest) {
-            func flag(_ name: String) -> Bool {
-                ["1", "y", "yes", "t", "true", "on"].contains((request.query(name) ?? "").lowercased())
-            }
+            func flag(_ name: String) -> Bool { QueryFlag.isSet(request.query(name)) }
             permissions = flag("permission_detail")
             roles = flag("role_detail")
             users = flag("user_detail")

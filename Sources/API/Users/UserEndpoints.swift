@@ -1,13 +1,25 @@
 import Auth
 import HTTP
 
-/// `/api/user/`, `/api/user/<pk>/` and `/api/user/me/` (read).
+/// `/api/user/`, `/api/user/<pk>/`, `/api/user/me/` (with `?roles=true`: roles and permissions too)
+/// and `/api/user/me/profile/` (read).
 enum UserEndpoints {
     static func register(_ router: APIRouter, _ context: APIContext) {
         router.get("/api/user/me/", .authenticated) { call in
             let users = try context.pool.withConnection { try UserRow.load($0, where: "u.id = $1", [call.user.user.id]) }
+            guard let user = users.first, case .object(var fields) = user.json(fullProfile: true) else {
+                throw APIError.notFound("User")
+            }
+            if QueryFlag.isSet(call.request.query("roles")) {
+                fields.append(("roles", RolesEndpoint.rolesJSON(call.user.permissions)))
+                fields.append(("permissions", PermissionDictionary.json(call.user.permissions)))
+            }
+            return JSONResponse.make(.object(fields))
+        }
+        router.get("/api/user/me/profile/", .authenticated) { call in
+            let users = try context.pool.withConnection { try UserRow.load($0, where: "u.id = $1", [call.user.user.id]) }
             guard let user = users.first else { throw APIError.notFound("User") }
-            return JSONResponse.make(user.json(fullProfile: true))
+            return JSONResponse.make(.object(user.profile))
         }
         router.get("/api/user/", .authenticated) { call in
             var query = ListQuery(defaultOrder: "u.id")

@@ -69,6 +69,14 @@ public final class TokenStore: @unchecked Sendable {
         }
     }
 
+    /// Merges the members of a JSON object into the token's `metadata`.
+    public func mergeMetadata(tokenID: Int, json: String) throws {
+        try pool.withConnection { connection in
+            _ = try connection.execute("UPDATE users_apitoken SET metadata = coalesce(metadata, '{}'::jsonb) || $2::jsonb WHERE id = $1",
+                                       [tokenID, json])
+        }
+    }
+
     /// Revokes the token (logout with a token).
     public func revoke(tokenID: Int) throws {
         try pool.withConnection { connection in

@@ -33,6 +33,7 @@ public enum HTTPConnectionAction: Equatable, Sendable {
 /// Requests are handled one at a time: bytes of a pipelined request stay buffered until the
 /// response before it is written, so responses go out in request order.
 public struct HTTPConnectionStateMachine: Sendable {
+    /// Where the connection is in its lifecycle.
     public enum State: Equatable, Sendable {
         /// Waiting for the first byte of a request (`firstRequest`: the connection is new).
         case awaitingRequest(firstRequest: Bool)

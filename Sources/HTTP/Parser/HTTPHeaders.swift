@@ -115,6 +115,7 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible {
         return nil
     }
 
+    /// Iterates fields as name/value strings.
     public struct Iterator: IteratorProtocol {
         let headers: HTTPHeaders
         var index = 0

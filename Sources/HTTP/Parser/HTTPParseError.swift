@@ -46,6 +46,7 @@ public struct HTTPParseError: Error, Equatable, CustomStringConvertible {
     /// Byte offset in the request message (or in the path, for path errors) where the problem was seen.
     public let offset: Int
 
+    /// The error for `kind`, seen at byte `offset`.
     public init(_ kind: Kind, at offset: Int) {
         self.kind = kind
         self.offset = offset

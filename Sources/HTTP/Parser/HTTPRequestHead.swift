@@ -1,6 +1,7 @@
 /// A request method: a token, compared exactly (methods are case-sensitive).
 public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
+    /// The method called `rawValue`.
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
 
@@ -20,6 +21,7 @@ public enum HTTPVersion: Sendable, Equatable {
     case http1_0
     case http1_1
 
+    /// `HTTP/1.0` or `HTTP/1.1`.
     public var text: String { self == .http1_0 ? "HTTP/1.0" : "HTTP/1.1" }
 }
 
@@ -46,6 +48,7 @@ public struct HTTPRequestHead {
     /// Whether the client sent `Expect: 100-continue`.
     public var expectsContinue: Bool
 
+    /// A head as the parser makes it (tests may build one too).
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(),
                 keepAlive: Bool = true, framing: HTTPBodyFraming = .none, expectsContinue: Bool = false) {
         self.method = method

@@ -78,6 +78,7 @@ public struct HTTPRequestParser {
     /// Bytes of the current message consumed by earlier calls, once the head is done (for error offsets).
     var messageBase = 0
 
+    /// A parser waiting for the first request of a connection.
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
         positionLimit = limits.maxRequestLineBytes
@@ -198,7 +199,11 @@ public struct HTTPRequestParser {
                     return fail(.invalidTargetCharacter, at: pos)
                 }
             case .target:
-                if b == asciiSpace {
+                if isTargetCharacter(b) {
+                    // Runs of ordinary bytes are skipped in a tight loop, stopping where the size limit applies.
+                    i = scan(input, from: i, to: min(n, i + positionLimit - pos), while: isTargetCharacter)
+                    continue
+                } else if b == asciiSpace {
                     targetEnd = pos
                     versionIndex = 0
                     state = .version
@@ -253,7 +258,10 @@ public struct HTTPRequestParser {
                     return fail(.invalidHeaderName, at: errorOffset(pos: pos, i: i))
                 }
             case .fieldName:
-                if b == asciiColon {
+                if isTokenCharacter(b) {
+                    i = scan(input, from: i, to: min(n, i + positionLimit - pos), while: isTokenCharacter)
+                    continue
+                } else if b == asciiColon {
                     nameEnd = pos
                     state = .fieldValueStart
                 } else if b == asciiSpace || b == asciiTab {
@@ -276,10 +284,22 @@ public struct HTTPRequestParser {
                     return fail(b == asciiLF ? .bareLF : .invalidHeaderValueCharacter, at: errorOffset(pos: pos, i: i))
                 }
             case .fieldValue:
-                if isFieldVisibleCharacter(b) {
-                    valueEnd = pos + 1
-                } else if b == asciiSpace || b == asciiTab {
-                    break
+                if isFieldVisibleCharacter(b) || b == asciiSpace || b == asciiTab {
+                    let stop = min(n, i + positionLimit - pos)
+                    var j = i
+                    var lastVisible = -1
+                    while j < stop {
+                        let c = input[j]
+                        if isFieldVisibleCharacter(c) {
+                            lastVisible = j
+                        } else if c != asciiSpace && c != asciiTab {
+                            break
+                        }
+                        j += 1
+                    }
+                    if lastVisible >= 0 { valueEnd = pos + (lastVisible - i) + 1 }
+                    i = j
+                    continue
                 } else if b == asciiCR {
                     state = .fieldLF
                 } else {
@@ -377,6 +397,14 @@ public struct HTTPRequestParser {
             messageBase += n
         }
         return HTTPParserStep(consumed: n, event: .needMore)
+    }
+
+    /// The index of the first byte from `start` (below `end`) that is not in `class`, or `end`.
+    @inline(__always)
+    func scan(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int, while inClass: (UInt8) -> Bool) -> Int {
+        var j = start
+        while j < end && inClass(input[j]) { j += 1 }
+        return j
     }
 
     mutating func parseEndNow() -> HTTPParserEvent {

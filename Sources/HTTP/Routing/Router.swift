@@ -21,6 +21,7 @@ public struct Route {
     public let method: HTTPMethod
     public let pattern: String
     public let mode: HandlerMode
+    /// What answers the request.
     public let handler: HTTPHandler
     let segments: [Segment]
     let trailingSlash: Bool
@@ -82,6 +83,7 @@ public enum RouteMatch {
 /// Maps method and path to a handler. Patterns: `/api/part/:pk/` (named segment), `/static/*path` (the rest).
 /// A GET route also answers HEAD. Routes are tried in the order they were added.
 public final class Router {
+    /// The routes, in the order they are tried.
     public private(set) var routes: [Route] = []
 
     public init() {}
@@ -91,22 +93,27 @@ public final class Router {
         routes.append(Route(method: method, pattern: pattern, mode: mode, handler: handler))
     }
 
+    /// Adds a GET route (it answers HEAD too).
     public func get(_ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         add(.GET, pattern, mode: mode, handler)
     }
 
+    /// Adds a POST route.
     public func post(_ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         add(.POST, pattern, mode: mode, handler)
     }
 
+    /// Adds a PUT route.
     public func put(_ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         add(.PUT, pattern, mode: mode, handler)
     }
 
+    /// Adds a PATCH route.
     public func patch(_ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         add(.PATCH, pattern, mode: mode, handler)
     }
 
+    /// Adds a DELETE route.
     public func delete(_ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         add(.DELETE, pattern, mode: mode, handler)
     }

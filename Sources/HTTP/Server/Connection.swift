@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 
@@ -14,6 +15,10 @@ final class Connection {
     var pending: [UInt8] = []
     /// The socket may have bytes to read (edge-triggered: set by EPOLLIN, cleared by a short read).
     var readable = false
+    /// epoll reported that the peer hung up: reading goes on until EOF.
+    var hangupSeen = false
+    /// The connection waits in the loop's list of deferred reads.
+    var readDeferred = false
     var closed = false
     /// The response is written and our side shut down; reading and discarding until EOF.
     var lingering = false
@@ -66,6 +71,7 @@ final class Connection {
     func handle(events: UInt32) {
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             readable = true
+            if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { hangupSeen = true }
             onReadable()
         }
         if !closed && events & EPOLLOUT.rawValue != 0 && isWriting {
@@ -88,10 +94,15 @@ final class Connection {
 
     func onReadable() {
         let scratch = loop.scratch
+        var discarded = 0
+        var reads = 0
         while readable && !closed {
             if lingering {
+                // Discard what the client still sends, a bounded amount per event so that a client
+                // that never stops cannot hold the loop; the linger timeout ends it.
+                if discarded >= 16 { return }
                 let n = recv(fd, scratch.baseAddress, scratch.count, 0)
-                if n > 0 { continue }
+                if n > 0 { discarded += 1; continue }
                 if n < 0 && errno == EINTR { continue }
                 if n < 0 && errno == EAGAIN { readable = false; return }
                 close()
@@ -99,9 +110,17 @@ final class Connection {
             }
             // While a request is handled, keep at most a bounded amount of what follows it.
             if isBusy && pending.count >= 2 * scratch.count { return }
+            // A client that keeps the socket full gets a turn, then the other connections get theirs.
+            if reads >= 8 {
+                deferReading()
+                return
+            }
+            reads += 1
             let n = recv(fd, scratch.baseAddress, scratch.count, 0)
             if n > 0 {
-                if n < scratch.count { readable = false }
+                // A short read drained the socket: the next edge says when there is more. After a
+                // hang-up no edge will come, so read on until EOF.
+                if n < scratch.count && !hangupSeen { readable = false }
                 input(UnsafeRawBufferPointer(start: scratch.baseAddress, count: n))
             } else if n == 0 {
                 readable = false
@@ -118,6 +137,21 @@ final class Connection {
                 return
             }
         }
+    }
+
+    /// Asks the loop to continue reading this socket after the other ready connections.
+    func deferReading() {
+        guard !readDeferred else { return }
+        readDeferred = true
+        loop.deferredReads.append(self)
+    }
+
+    /// The loop's turn came back to a socket whose reading was deferred.
+    func resumeDeferredReading() {
+        readDeferred = false
+        guard !closed else { return }
+        if readable { onReadable() }
+        if !closed { syncTimer() }
     }
 
     func input(_ bytes: UnsafeRawBufferPointer) {
@@ -255,7 +289,7 @@ final class Connection {
     }
 
     func refuse(_ error: HTTPParseError) {
-        failRequest(error.status, error.message)
+        failRequest(error.status, "\(error.message) (at byte \(error.offset))")
     }
 
     func completeRequest() {
@@ -280,7 +314,7 @@ final class Connection {
                 path = normalized
             case .failure(let error):
                 logPath = String(head.rawPath)
-                return respond(.error(error.status, error.message), forceClose: true)
+                return respond(.error(error.status, "\(error.message) (at byte \(error.offset) of the path)"), forceClose: true)
             }
         }
         logPath = path

@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 
@@ -27,13 +28,18 @@ final class EventLoop {
     let scratch: UnsafeMutableRawBufferPointer
     var draining = false
     var listening = false
+    /// Connections that had more to read when their turn ended; served after the next epoll_wait.
+    var deferredReads: [Connection] = []
+    private var deferredInHand: [Connection] = []
 
     enum Completion {
         case response(Connection, HTTPResponse)
         case streamChunk(Connection, [UInt8]?, failed: Bool)
+        /// A socket another loop accepted for this one.
+        case adopt(fd: Int32, remoteAddress: String)
     }
 
-    private let completionMutex = PThreadMutex()
+    private let completionMutex = Lock()
     private var completions: [Completion] = []
     private var completionsInHand: [Completion] = []
 
@@ -84,7 +90,7 @@ final class EventLoop {
         defer { events.deallocate() }
         var nextTick = now &+ tick
         while true {
-            let wait = nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
+            let wait = !deferredReads.isEmpty ? 0 : nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
             let count = epoll_wait(epollFD, events, Int32(capacity), wait)
             now = monotonicNanoseconds()
             server.onLoopAlive?(index)
@@ -100,6 +106,11 @@ final class EventLoop {
                         connection.handle(events: event.events)
                     }
                 }
+            }
+            if !deferredReads.isEmpty {
+                swap(&deferredReads, &deferredInHand)
+                for connection in deferredInHand { connection.resumeDeferredReading() }
+                deferredInHand.removeAll(keepingCapacity: true)
             }
             if now >= nextTick {
                 sweepTimers()
@@ -117,10 +128,8 @@ final class EventLoop {
     // MARK: - Accepting
 
     func acceptConnections() {
-        // One connection per wake-up (as nginx without multi_accept): the listening socket stays ready
-        // while more are queued, so the next wake-up, in whichever loop, takes the next one, and
-        // connections spread evenly over the loops.
-        for _ in 0..<1 {
+        let peers = server.activeLoops
+        for _ in 0..<16 {
             var address = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &address) { pointer in
@@ -139,24 +148,44 @@ final class EventLoop {
             }
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            var event = epoll_event()
-            // EPOLLOUT is added only once a write would block: most responses fit the socket buffer,
-            // and with it registered every ACK would wake the loop for nothing.
-            event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-            event.data.fd = fd
-            guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
-                close(fd)
-                server.openConnections.wrappingSubtract(1, ordering: .relaxed)
-                continue
+            // Whichever loop the kernel woke accepts; the connections are dealt round-robin so that
+            // every loop gets its share (one busy loop and one idle one would halve the throughput).
+            let remoteAddress = EventLoop.describe(address)
+            if peers.count > 1 && !server.shuttingDown.load(ordering: .relaxed) {
+                let target = peers[server.nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % peers.count]
+                if target !== self {
+                    target.post(.adopt(fd: fd, remoteAddress: remoteAddress))
+                    continue
+                }
             }
-            let connection = Connection(fd: fd, loop: self, remoteAddress: EventLoop.describe(address))
-            let slot = Int(fd)
-            if slot >= connections.count {
-                connections.append(contentsOf: repeatElement(nil, count: max(slot + 1 - connections.count, connections.count)))
-            }
-            connections[slot] = connection
-            openCount += 1
+            adopt(fd: fd, remoteAddress: remoteAddress)
         }
+    }
+
+    /// Takes an accepted socket into this loop.
+    func adopt(fd: Int32, remoteAddress: String) {
+        if draining {
+            close(fd)
+            server.openConnections.wrappingSubtract(1, ordering: .relaxed)
+            return
+        }
+        var event = epoll_event()
+        // EPOLLOUT is added only once a write would block: most responses fit the socket buffer,
+        // and with it registered every ACK would wake the loop for nothing.
+        event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.fd = fd
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            close(fd)
+            server.openConnections.wrappingSubtract(1, ordering: .relaxed)
+            return
+        }
+        let connection = Connection(fd: fd, loop: self, remoteAddress: remoteAddress)
+        let slot = Int(fd)
+        if slot >= connections.count {
+            connections.append(contentsOf: repeatElement(nil, count: max(slot + 1 - connections.count, connections.count)))
+        }
+        connections[slot] = connection
+        openCount += 1
     }
 
     /// Answers 503 to a connection over the limit and closes it.
@@ -241,9 +270,11 @@ final class EventLoop {
     /// Hands a completion to this loop from another thread.
     func post(_ completion: Completion) {
         completionMutex.lock()
+        let wasEmpty = completions.isEmpty
         completions.append(completion)
         completionMutex.unlock()
-        wake()
+        // A non-empty queue has a wake-up on its way already; the loop takes the whole queue at once.
+        if wasEmpty { wake() }
     }
 
     func wake() {
@@ -263,6 +294,8 @@ final class EventLoop {
                 connection.handlerFinished(response)
             case .streamChunk(let connection, let chunk, let failed):
                 connection.streamChunkArrived(chunk, failed: failed)
+            case .adopt(let fd, let remoteAddress):
+                adopt(fd: fd, remoteAddress: remoteAddress)
             }
         }
         completionsInHand.removeAll(keepingCapacity: true)

@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 import Synchronization
@@ -17,7 +18,11 @@ public final class HTTPServer: @unchecked Sendable {
 
     let openConnections = Atomic<Int>(0)
     let shuttingDown = Atomic<Bool>(false)
-    private let loopsMutex = PThreadMutex()
+    /// Round-robin position for dealing accepted connections to loops.
+    let nextLoop = Atomic<Int>(0)
+    /// The loops of the current run(); set before their threads start, so they read it without a lock.
+    private(set) var activeLoops: [EventLoop] = []
+    private let loopsMutex = Lock()
     private var loops: [EventLoop] = []
     private(set) var pool: WorkerPool?
     let seed: UInt64
@@ -65,10 +70,12 @@ public final class HTTPServer: @unchecked Sendable {
             throw error
         }
         loopsMutex.withLock { loops = created }
+        activeLoops = created
         let threads = created.map { loop in JoinableThread(name: "http-loop-\(loop.index)") { loop.run() } }
         for thread in threads { thread.join() }
         pool.shutdown()
         loopsMutex.withLock { loops = [] }
+        activeLoops = []
         self.pool = nil
     }
 

@@ -1,10 +1,12 @@
+import Daemon
+
 /// Threads that run jobs that may block (handlers that wait on a database, body streams).
 final class WorkerPool {
-    private let mutex = PThreadMutex()
-    private let condition = Condition()
+    private let mutex = Lock()
     private var jobs: [() -> Void] = []
     private var head = 0
     private var stopping = false
+    private var idleWorkers = 0
     private var threads: [JoinableThread] = []
 
     init(threads count: Int, name: String) {
@@ -17,14 +19,18 @@ final class WorkerPool {
     func submit(_ job: @escaping () -> Void) {
         mutex.lock()
         jobs.append(job)
+        let wake = idleWorkers > 0
         mutex.unlock()
-        condition.signal()
+        // A busy worker takes the job when it finishes its own: no futex call needed then.
+        if wake { mutex.signal() }
     }
 
     /// Runs the jobs already queued, then stops every worker and waits for them.
     func shutdown() {
-        mutex.withLock { stopping = true }
-        condition.broadcast()
+        mutex.withLock {
+            stopping = true
+            mutex.broadcast()
+        }
         for thread in threads { thread.join() }
         threads = []
     }
@@ -32,7 +38,11 @@ final class WorkerPool {
     private func work() {
         while true {
             mutex.lock()
-            while head == jobs.count && !stopping { condition.wait(mutex) }
+            while head == jobs.count && !stopping {
+                idleWorkers += 1
+                mutex.wait()
+                idleWorkers -= 1
+            }
             if head == jobs.count {
                 mutex.unlock()
                 return

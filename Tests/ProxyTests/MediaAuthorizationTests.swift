@@ -165,12 +165,17 @@ final class MediaAuthorizationTests: XCTestCase {
         XCTAssertEqual(svg.header("Content-Disposition"), #"attachment; filename="label.svg""#, "SVG can carry script")
     }
 
+    /// The stored password hash of user `id`: a session is bound to it, as Django binds it.
+    func passwordHash(of id: Int) throws -> String {
+        try pool.withConnection { try $0.query("SELECT password FROM auth_user WHERE id = $1", [id]).singleRow().decode("password") }
+    }
+
     func testSessionsBasicAuthAndBadCredentials() throws {
         let client = try proxy(redis: redis)
         let path = "/media/attachments/purchaseorder/1/quote.txt"
         let sessions = SessionStore(pool: pool, redis: redis)
-        let reader = try sessions.create(userID: 2, csrfSecret: "x").cookie
-        let engineer = try sessions.create(userID: 3, csrfSecret: "x").cookie
+        let reader = try sessions.create(userID: 2, passwordHash: try passwordHash(of: 2), csrfSecret: "x").cookie
+        let engineer = try sessions.create(userID: 3, passwordHash: try passwordHash(of: 3), csrfSecret: "x").cookie
         XCTAssertEqual(try client.get(path, ["Cookie": "sessionid=\(reader)"]).status, 200)
         XCTAssertEqual(try client.get(path, ["Cookie": "sessionid=\(engineer)"]).status, 403)
         let basic = "Basic " + Data("reader:readonly".utf8).base64EncodedString()
@@ -201,7 +206,7 @@ final class MediaAuthorizationTests: XCTestCase {
                        ["admin": 200, "reader": 200, "engineer": 403, "allaccess": 200, "anonymous": 401])
         XCTAssertEqual(try get(withoutRedis, "/media/attachments/orphan/stray.pdf", as: "admin").status, 404)
         let sessions = SessionStore(pool: pool, redis: gone)
-        let cookie = try sessions.create(userID: 2, csrfSecret: "x").cookie
+        let cookie = try sessions.create(userID: 2, passwordHash: try passwordHash(of: 2), csrfSecret: "x").cookie
         XCTAssertEqual(try withoutRedis.get("/media/" + image, ["Cookie": "sessionid=\(cookie)"]).status, 200)
     }
 

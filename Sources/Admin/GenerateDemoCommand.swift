@@ -19,6 +19,7 @@ enum GenerateDemoCommand {
             locations: try options.int("locations", default: 200, range: 0...1_000_000),
             seed: UInt64(try options.int("seed", default: 1, range: 0...Int.max)))
         let database = try AdminDatabase.locate(stateDirectory: options.value("state-dir"))
+        defer { database.release() }
         let connection = try PostgresConnection(database.url)
         _ = try Migrator(logger: { print($0) }).apply(Schema.migrations, using: connection)
         let bar = isatty(STDOUT_FILENO) == 1 ? ProgressBar() : nil

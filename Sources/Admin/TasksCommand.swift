@@ -22,6 +22,7 @@ enum TasksCommand {
         }
         let action = options.positional.first ?? "list"
         let database = try AdminDatabase.locate(stateDirectory: options.value("state-dir"))
+        defer { database.release() }
         let connection = try PostgresConnection(database.url)
         switch action {
         case "list":

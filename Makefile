@@ -6,7 +6,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = .build/release
 
-.PHONY: deps build release run test bench fuzz clean
+.PHONY: deps build release run test check-units deb e2e bench fuzz clean
 
 deps:
 	@scripts/install-deps
@@ -20,7 +20,7 @@ release: deps
 run: release
 	$(BIN)/stockroom run --port $(PORT)
 
-test: deps release
+test: deps release check-units
 	$(SWIFT) build --build-tests
 	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services scripts/run-tests
 
@@ -29,8 +29,22 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS)
 
+# The systemd units: `systemd-analyze verify` and `security` (scores within the limits of issue 7).
+check-units: release
+	systemd/check $(BIN)
+
+# The Debian package, checked by lintian, in dist/.
+deb:
+	@scripts/install-deps package
+	packaging/build-deb
+
+# The package installed, upgraded and purged in a booted Debian 12 container (needs root).
+e2e:
+	@scripts/install-deps e2e
+	packaging/e2e/run
+
 bench: release
 	scripts/with-services bench/run
 
 clean:
-	rm -rf .build
+	rm -rf .build dist

@@ -11,9 +11,11 @@ public final class APIContext: @unchecked Sendable {
     public let logger: Logger
     public let authenticator: Authenticator
     public let server: ServerSettings
-    /// Counts background tasks not yet done (InvenTree's `worker_pending_tasks`). Until the task
-    /// queue exists there are none; the queue's module sets this when it is wired in.
+    /// Counts background tasks waiting to run (InvenTree's `worker_pending_tasks`); stockroom-web sets it to
+    /// the task queue's count (`TaskQueue.pendingCount`), the API itself knows no queue.
     public var pendingTaskCount: (PostgresConnection) throws -> Int = { _ in 0 }
+    /// Where uploads are written (`media_root`, shared with stockroom-proxy which serves them).
+    public var mediaRoot: String
 
     public init(pool: PostgresPool, redis: RedisPool?, configuration: Configuration, logger: Logger,
                 serverVersion: String) throws {
@@ -24,6 +26,7 @@ public final class APIContext: @unchecked Sendable {
         let settings = try AuthSettings(configuration)
         authenticator = Authenticator(pool: pool, redis: redis, settings: settings, log: { logger.warning($0) })
         server = try ServerSettings(configuration, version: serverVersion)
+        mediaRoot = try configuration.string("media_root", default: "/var/lib/stockroom/media")
     }
 
     /// For tests: explicit authentication settings.
@@ -35,5 +38,6 @@ public final class APIContext: @unchecked Sendable {
         self.logger = logger
         authenticator = Authenticator(pool: pool, redis: redis, settings: authSettings, log: { logger.warning($0) })
         server = try ServerSettings(configuration, version: serverVersion)
+        mediaRoot = try configuration.string("media_root", default: "/var/lib/stockroom/media")
     }
 }

@@ -15,6 +15,10 @@ public enum APIRoutes {
         // Last among the user routes: `/api/user/:pk/` would otherwise take `me`, `roles`, ...
         UserEndpoints.register(router, context)
         PartRoutes.register(router, context)
+        StockRoutes.register(router, context)
+        MetadataEndpoint.register(router, context)
+        AttachmentResource.register(router, context)
+        BarcodeEndpoints.register(router, context)
         return router.finish()
     }
 

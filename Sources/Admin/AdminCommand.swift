@@ -11,6 +11,8 @@ public enum AdminCommand {
         ("createsuperuser", "create an administrator (--username NAME --email ADDRESS --password-file FILE, or asked)", CreateSuperuserCommand.main),
         ("changepassword", "set a user's password (USERNAME [--password-file FILE])", ChangePasswordCommand.main),
         ("check", "check the configuration, database, Redis and directories, one line each", CheckCommand.main),
+        ("tasks", "list pending, running and failed background tasks; show, retry or delete one (tasks --help)", TasksCommand.main),
+        ("generate-demo", "add a large generated inventory for benchmarks (--parts N --stock N --locations N)", GenerateDemoCommand.main),
         ("version", "print the version", { _ in print("stockroom \(StockroomVersion.current)"); return 0 }),
     ]
 

@@ -15,6 +15,7 @@ enum ChangePasswordCommand {
         let configuration = try Configuration.load()
         let hash = PasswordPolicy(iterations: try AuthSettings(configuration).passwordIterations).hash(password)
         let database = try AdminDatabase.locate(stateDirectory: options.value("state-dir"))
+        defer { database.release() }
         let pool = PostgresPool(url: database.url, maximumConnections: 1)
         defer { pool.close() }
         let changed = try pool.transaction { connection -> Int in

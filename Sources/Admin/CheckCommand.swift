@@ -20,12 +20,12 @@ enum CheckCommand {
         let configuration: Configuration
         do {
             configuration = try Configuration.load()
-            results.append(Result(name: "configuration", problem: nil, detail: configuration.filePath ?? "defaults and environment"))
+            results.append(Result(name: "configuration", problem: nil, detail: configuration.loadedFile ?? "no file (\(configuration.filePath ?? Configuration.defaultPath) absent): defaults and environment"))
         } catch {
             print(line(Result(name: "configuration", problem: "\(error)", detail: "")))
             return 1
         }
-        let located = try? AdminDatabase.locate(stateDirectory: options.value("state-dir"))
+        let located = try? AdminDatabase.locate(stateDirectory: options.value("state-dir"), startIfNeeded: false)
         results.append(database(url: located?.url ?? DatabaseSettings.defaultURL))
         results.append(redis(url: located?.redisURL ?? RedisSettings.defaultURL))
         let mediaRoot = configuration.optionalString("media_root") ?? "/var/lib/stockroom/media"

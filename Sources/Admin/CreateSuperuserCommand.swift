@@ -20,6 +20,7 @@ enum CreateSuperuserCommand {
         let hash = PasswordPolicy(iterations: try AuthSettings(configuration).passwordIterations).hash(password)
 
         let database = try AdminDatabase.locate(stateDirectory: options.value("state-dir"))
+        defer { database.release() }
         let pool = PostgresPool(url: database.url, maximumConnections: 1)
         defer { pool.close() }
         try pool.transaction { connection in

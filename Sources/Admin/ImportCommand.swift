@@ -25,7 +25,8 @@ enum ImportCommand {
             }
         }
         let database = try AdminDatabase.locate(stateDirectory: options.value("state-dir"))
-        let mediaRoot = try options.value("media-root") ?? locateMediaRoot(stateDirectory: options.value("state-dir"))
+        defer { database.release() }
+        let mediaRoot = try options.value("media-root") ?? locateMediaRoot(database: database)
         let connection = try PostgresConnection(database.url)
         _ = try Migrator(logger: { print($0) }).apply(Schema.migrations, using: connection)
 
@@ -40,15 +41,12 @@ enum ImportCommand {
     }
 
     /// The configured media root; in a checkout with no configuration, that of the development stack.
-    static func locateMediaRoot(stateDirectory: String?) throws -> String {
+    static func locateMediaRoot(database: AdminDatabase) throws -> String {
         let configuration = try Configuration.load()
         if configuration.source(of: mediaRootKey) != .default {
             return try configuration.string(mediaRootKey, default: defaultMediaRoot)
         }
-        let state = stateDirectory ?? AdminDatabase.defaultStateDirectory
-        if configuration.source(of: DatabaseSettings.urlKey) == .default, DevelopmentServices.running(stateDirectory: state) != nil {
-            return try RunCommand.absolutePath(state) + "/media"
-        }
+        if let state = database.developmentState { return state + "/media" }
         return defaultMediaRoot
     }
 }

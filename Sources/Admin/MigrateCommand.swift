@@ -9,6 +9,7 @@ enum MigrateCommand {
     static func main(_ arguments: [String]) throws -> Int32 {
         let options = try CommandOptions(arguments, valued: ["state-dir"])
         let database = try AdminDatabase.locate(stateDirectory: options.value("state-dir"))
+        defer { database.release() }
         let pool = PostgresPool(url: database.url, maximumConnections: 1)
         defer { pool.close() }
         let applied = try Migrator(logger: { print($0) }).apply(Schema.migrations, using: pool)

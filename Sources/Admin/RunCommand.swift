@@ -30,8 +30,8 @@ enum RunCommand {
         var services: DevelopmentServices? = nil
         var databaseURL = try DatabaseSettings(configuration).url
         var redisURL = try configuration.string(RedisSettings.urlKey, default: RedisSettings.defaultURL)
-        if configuration.source(of: DatabaseSettings.urlKey) == .default {
-            report("no database_url configured: starting a private PostgreSQL and Redis in \(stateDirectory)")
+        if AdminDatabase.usesDevelopmentServers(configuration) {
+            report("no configuration file and no database_url: starting a private PostgreSQL and Redis in \(stateDirectory)")
             let started = try DevelopmentServices.start(stateDirectory: stateDirectory, log: report)
             services = started
             databaseURL = started.databaseURL

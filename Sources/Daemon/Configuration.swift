@@ -12,6 +12,8 @@ public struct Configuration {
 
     var values: [String: Value]
     /// The configuration file: the one read, or the default path that was absent (nil for `init(values:)`).
+    /// The configuration file that was read, or nil when there was none (the default path absent).
+    public private(set) var loadedFile: String? = nil
     public let filePath: String?
     /// `$CREDENTIALS_DIRECTORY` at load time: where systemd's `LoadCredential=` put the secrets.
     public let credentialsDirectory: String?
@@ -59,7 +61,9 @@ public struct Configuration {
             values[key] = Value(text: text, source: .environment(name: name))
         }
         let credentials = environment["CREDENTIALS_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
-        return Configuration(values: values, filePath: readPath ?? explicitPath ?? defaultPath, credentialsDirectory: credentials)
+        var configuration = Configuration(values: values, filePath: readPath ?? explicitPath ?? defaultPath, credentialsDirectory: credentials)
+        configuration.loadedFile = readPath
+        return configuration
     }
 
     /// The environment variable that overrides `key`: `database_url` -> `STOCKROOM_DATABASE_URL`.

@@ -1,8 +1,8 @@
 import Daemon
 import HTTP
 
-/// stockroom-proxy's routes: `/static/` from the static root on the event loop, `/media/` refused
-/// until per-object authorization exists, and everything else forwarded to stockroom-web.
+/// stockroom-proxy's routes: `/static/` from the static root on the event loop, `/media/` from the
+/// media root to users allowed to see each file's owner, and everything else forwarded to stockroom-web.
 public final class ProxyRoutes {
     /// Methods passed to the upstream. TRACE and CONNECT are not: the router answers them 405.
     public static let forwardedMethods: [HTTPMethod] = [.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS]
@@ -10,11 +10,14 @@ public final class ProxyRoutes {
     public let router: Router
     /// The static file responder; nil if the static root could not be opened (then `/static/` is 404).
     public let files: StaticFileResponder?
+    /// The media file responder; nil if the media root could not be opened (then `/media/` is 503).
+    public let mediaFiles: StaticFileResponder?
     public let forwarder: UpstreamForwarder
 
     /// Builds the routes. A static root that cannot be opened is reported through `warn` and leaves
-    /// `/static/` answering 404, so the rest of the site keeps working.
-    public init(settings: ProxySettings, warn: (String) -> Void = { _ in }) {
+    /// `/static/` answering 404, so the rest of the site keeps working. Without `media` (no database)
+    /// `/media/` answers 503.
+    public init(settings: ProxySettings, media: MediaAccess? = nil, warn: (String) -> Void = { _ in }) {
         let route = StaticFileRoute(prefix: "/static/", root: settings.staticRoot, cacheControl: settings.cacheControl)
         var files: StaticFileResponder?
         do {
@@ -23,6 +26,17 @@ public final class ProxyRoutes {
             warn("cannot serve /static/ from \(settings.staticRoot) (\(ProxySettings.staticRootKey)): \(error); answering 404 there")
         }
         self.files = files
+        var mediaFiles: StaticFileResponder?
+        if media != nil {
+            do {
+                mediaFiles = try StaticFileResponder(route: StaticFileRoute(
+                    prefix: "/media/", root: settings.mediaRoot, cacheControl: settings.mediaCacheControl, servePrecompressed: false))
+            } catch {
+                warn("cannot serve /media/ from \(settings.mediaRoot) (\(ProxySettings.mediaRootKey)): \(error); answering 503 there")
+            }
+        }
+        self.mediaFiles = mediaFiles
+        let mediaRoute = MediaRoute(files: mediaFiles, access: media)
         forwarder = UpstreamForwarder(client: UpstreamClient(address: settings.upstream, configuration: settings.upstreamConfiguration))
         router = Router()
 
@@ -33,7 +47,7 @@ public final class ProxyRoutes {
         let forwarder = self.forwarder
         for method in Self.forwardedMethods {
             router.add(method, "/static/*path", mode: .inline, staticFiles)
-            router.add(method, "/media/*path", mode: .inline, MediaRefusal.respond)
+            router.add(method, "/media/*path", mode: .blocking, mediaRoute.respond)
         }
         for method in Self.forwardedMethods {
             router.addDeferred(method, "/*path") { request, responder in forwarder.respond(to: request, responder: responder) }
@@ -52,14 +66,5 @@ enum StaticFileHandling {
 
     static func unavailable(_ request: HTTPRequest) -> HTTPResponse {
         HTTPResponse.error(404, "no static files are served here")
-    }
-}
-
-/// `/media/` is refused until the API can authorize each object.
-enum MediaRefusal {
-    static let body = Array(#"{"detail": "Media files are not served yet: they need per-object authorization."}"#.utf8)
-
-    static func respond(_ request: HTTPRequest) -> HTTPResponse {
-        HTTPResponse(status: 403, contentType: "application/json", body: body)
     }
 }

@@ -53,7 +53,8 @@ public final class DaemonRegistration: DaemonService {
 
     public func beginShutdown() { stop.signal() }
 
-    static func hostName() -> String {
+    /// This host's name, as registrations and task leases record it.
+    public static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
         let name = String(cString: buffer)

@@ -12,6 +12,8 @@ public enum Schema {
         Migration0007Stock.migration,
         Migration0008Orders.migration,
         Migration0009Builds.migration,
+        Migration0010Tasks.migration,
+        Migration0011MediaOwnerIndexes.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

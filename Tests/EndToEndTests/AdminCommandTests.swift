@@ -58,4 +58,31 @@ final class AdminCommandTests: XCTestCase {
         XCTAssertEqual(unreachable.exitStatus, .exited(1))
         XCTAssertTrue(unreachable.standardOutput.contains("FAILED database"), unreachable.standardOutput)
     }
+
+    /// In a checkout with no configuration, a command works on the development servers of
+    /// `stockroom run`, starting them for its own length when no stack is running.
+    func testWithoutConfigurationACommandStartsTheDevelopmentServersForItsLength() throws {
+        guard access("/etc/stockroom/stockroom.conf", F_OK) != 0 else {
+            XCTFail("this machine has /etc/stockroom/stockroom.conf, so it is not a checkout without configuration")
+            return
+        }
+        let environment = try TestEnvironment.current()
+        let state = environment.scratchDirectory + "/admin-dev-\(getpid())"
+        let password = try writeFile("testpassword\n")
+        func run(_ arguments: [String]) throws -> ChildProcess {
+            let process = try ChildProcess(executable: try StackFixture.executable("stockroom"), arguments: arguments + ["--state-dir", state],
+                                           environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
+            _ = try process.wait(timeout: 120)
+            return process
+        }
+        let first = try run(["createsuperuser", "--username", "testuser", "--password-file", password])
+        XCTAssertEqual(first.exitStatus, .exited(0), first.standardOutput + first.standardError)
+        XCTAssertTrue(first.standardOutput.contains("starting the development servers"), first.standardOutput)
+        XCTAssertEqual(StackFixture.processes(mentioning: state), [], "the servers must stop with the command")
+
+        let second = try run(["createsuperuser", "--username", "testuser", "--password-file", password])
+        XCTAssertEqual(second.exitStatus, .exited(1))
+        XCTAssertTrue(second.standardError.contains("exists already"), "the cluster is kept between commands: \(second.standardError)")
+        XCTAssertEqual(StackFixture.processes(mentioning: state), [])
+    }
 }

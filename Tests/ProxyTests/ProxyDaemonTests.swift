@@ -62,6 +62,7 @@ final class ProxyDaemonTests: XCTestCase {
         var proxyEnvironment = common
         proxyEnvironment["STOCKROOM_WEB_SOCKET"] = webSocket
         proxyEnvironment["STOCKROOM_STATIC_ROOT"] = directory.path + "/static"
+        proxyEnvironment["STOCKROOM_MEDIA_ROOT"] = directory.path
         let proxy = try ChildProcess(executable: try Self.executable("stockroom-proxy"),
                                      arguments: ["--listen", "http=127.0.0.1:\(port)"], environment: proxyEnvironment)
         defer { if proxy.isRunning { proxy.signal(SIGKILL) } }
@@ -75,7 +76,7 @@ final class ProxyDaemonTests: XCTestCase {
         let file = try client.get("/static/hello.txt")
         XCTAssertEqual(file.status, 200)
         XCTAssertEqual(file.text, "hello from the static root\n")
-        XCTAssertEqual(try client.get("/media/x.pdf").status, 403)
+        XCTAssertEqual(try client.get("/media/x.pdf").status, 404, "no record owns it")
 
         proxy.signal(SIGTERM)
         web.signal(SIGTERM)

@@ -79,15 +79,15 @@ final class ProxyStaticTests: XCTestCase {
         XCTAssertEqual(response.header("Allow"), "GET, HEAD")
     }
 
-    func testMediaIsRefusedWith403JSONForEveryMethod() throws {
+    func testMediaWithoutADatabaseIsUnavailableForEveryMethod() throws {
         let stack = try ProxyStack()
         let client = try stack.client()
         let get = try client.get("/media/attachments/secret.pdf")
-        XCTAssertEqual(get.status, 403)
+        XCTAssertEqual(get.status, 503)
         XCTAssertEqual(get.header("Content-Type"), "application/json")
         XCTAssertTrue(get.text.hasPrefix(#"{"detail": ""#), get.text)
         client.send("DELETE /media/x HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertEqual(try client.readResponse().status, 403)
+        XCTAssertEqual(try client.readResponse().status, 503)
     }
 
     func testMissingStaticRootStillStartsAndAnswers404() throws {

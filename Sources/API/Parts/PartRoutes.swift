@@ -8,6 +8,9 @@ enum PartRoutes {
             ResourceEndpoints.register(router, context, resource)
         }
         PartRequirements.register(router, context)
-        ResourceEndpoints.register(router, context, PartResource.part)
+        var part = PartResource.part
+        // Multipart PUT/PATCH with an `image` file (Common/ImageUpload.swift).
+        part.updateOverride = ImageUpload.override({ PartResource.part }, context: context, directory: "part_images")
+        ResourceEndpoints.register(router, context, part)
     }
 }

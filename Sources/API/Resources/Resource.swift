@@ -1,4 +1,5 @@
 import Auth
+import HTTP
 import Postgres
 
 /// (Guide with an example: docs/api-resources.md.)
@@ -39,6 +40,17 @@ public struct Resource {
     public var allowDelete = true
     /// Checks and completes a create or update before it is written (model-level validation).
     public var validate: ((inout WriteContext) throws -> Void)?
+    /// Replaces the standard create for bodies it takes (returns nil to leave the body to the standard create),
+    /// in the same transaction: `stock/` with `serial_numbers` creates one item per serial and answers a list.
+    var createOverride: ((APICall, JSONValue, PostgresConnection) throws -> HTTPResponse?)?
+    /// Replaces the standard update for requests it takes (nil leaves them to it), after the row and access
+    /// checks, in the same transaction: multipart image uploads on `part/<pk>/`.
+    var updateOverride: ((APICall, Int, Bool, PostgresConnection) throws -> HTTPResponse?)?
+    /// Rows the user may see, as an SQL condition over `t` built from their permissions (list and detail);
+    /// generic records such as attachments are visible only where the owning model's role allows.
+    var scope: ((Permissions) -> String)?
+    /// Whether the user may change (PUT, PATCH) or delete row `id`, beyond the table permission.
+    var rowAccess: ((Permissions, Permission, Int, PostgresConnection) throws -> Bool)?
     /// Work done in the same transaction after a row is written (the new or changed primary key).
     public var afterWrite: ((PostgresConnection, Int, WriteContext) throws -> Void)?
 

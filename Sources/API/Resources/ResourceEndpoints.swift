@@ -23,6 +23,7 @@ enum ResourceEndpoints {
             router.add(.POST, path, .authenticated, guarded(resource, .add) { call in
                 let body = try requestBody(call)
                 return try context.pool.transaction { connection in
+                    if let response = try resource.createOverride?(call, body, connection) { return response }
                     let id = try ResourceWriter.write(resource, body: body, existingID: nil, partial: false,
                                                       userID: call.user.user.id, connection: connection)
                     return try detail(resource, call, id: id, connection, status: 201)
@@ -54,6 +55,8 @@ enum ResourceEndpoints {
                         let body = try requestBody(call)
                         return try context.pool.transaction { connection in
                             try requireRow(resource, id, connection)
+                            try requireRowAccess(resource, call, .change, id, connection)
+                            if let response = try resource.updateOverride?(call, id, partial, connection) { return response }
                             _ = try ResourceWriter.write(resource, body: body, existingID: id, partial: partial,
                                                          userID: call.user.user.id, connection: connection)
                             return try detail(resource, call, id: id, connection)
@@ -65,6 +68,7 @@ enum ResourceEndpoints {
                 router.add(.DELETE, pattern, .authenticated, guarded(resource, .delete) { call in
                     let id = try primaryKey(call, resource)
                     try context.pool.transaction { connection in
+                        try requireRowAccess(resource, call, .delete, id, connection)
                         do {
                             let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE id = $1", [id])
                             guard deleted.affectedRows > 0 else { throw APIError.notFound(resource.verboseName) }
@@ -102,8 +106,21 @@ enum ResourceEndpoints {
         }
     }
 
+    /// 404 for a row the user may not see, 403 for one they may see but not change or delete.
+    static func requireRowAccess(_ resource: Resource, _ call: APICall, _ permission: Permission, _ id: Int,
+                                 _ connection: PostgresConnection) throws {
+        guard let rowAccess = resource.rowAccess else { return }
+        if let scope = resource.scope,
+           try ResourceSQL.query(connection, "SELECT 1 FROM \(resource.from) WHERE t.id = $1 AND \(scope(call.user.permissions))", [id]).isEmpty {
+            throw APIError.notFound(resource.verboseName)
+        }
+        guard try rowAccess(call.user.permissions, permission, id, connection) else { throw APIError.permissionDenied }
+    }
+
     /// The request's JSON body (an empty body is an empty object, as DRF's parsers give).
     static func requestBody(_ call: APICall) throws -> JSONValue {
+        // Uploads are read by the endpoints that take them (createOverride, updateOverride), from the raw body.
+        if call.request.headers["Content-Type"]?.lowercased().hasPrefix("multipart/form-data") == true { return .object([]) }
         guard let bytes = call.request.body.readAll(), !bytes.isEmpty else { return .object([]) }
         do {
             return try JSONValue.parse(bytes)
@@ -117,6 +134,7 @@ enum ResourceEndpoints {
     static func list(_ resource: Resource, _ call: APICall, _ connection: PostgresConnection) throws -> HTTPResponse {
         let request = call.request
         var builder = FilterBuilder(connection: connection, userID: call.user.user.id) { request.query($0) }
+        if let scope = resource.scope { builder.add(scope(call.user.permissions)) }
         var errors = ValidationErrors()
         for filter in resource.filters {
             guard let text = request.query(filter.name) else { continue }
@@ -166,7 +184,8 @@ enum ResourceEndpoints {
         let selection = FieldSelection(resource, detail: true) { call.request.query($0) }
         var out: [UInt8] = []
         out.reserveCapacity(2048)
-        let found = try ResourceReader.writeRows(resource, selection, from: connection, where: "t.id = $2",
+        let scope = resource.scope.map { " AND " + $0(call.user.permissions) } ?? ""
+        let found = try ResourceReader.writeRows(resource, selection, from: connection, where: "t.id = $2" + scope,
                                                  [call.user.user.id, id], orderBy: "t.id", to: &out)
         guard found == 1 else { throw APIError.notFound(resource.verboseName) }
         return HTTPResponse(status: status, contentType: JSONResponse.contentType, body: out)
@@ -235,8 +254,14 @@ enum ResourceEndpoints {
             }
         }
         do {
-            let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE \(conditions.joined(separator: " AND "))",
-                                                parameters).affectedRows
+            let condition = conditions.joined(separator: " AND ")
+            if let rowAccess = resource.rowAccess {
+                for row in try ResourceSQL.query(connection, "SELECT id FROM \(resource.table) WHERE \(condition)", parameters)
+                where try !rowAccess(call.user.permissions, .delete, try row.decode(0, as: Int.self), connection) {
+                    throw APIError.permissionDenied
+                }
+            }
+            let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE \(condition)", parameters).affectedRows
             if deleted == 0 { throw ValidationErrors("non_field_errors", "No items found to delete") }
         } catch let error as PostgresError {
             throw ResourceWriter.constraintErrors(error, resource) ?? error

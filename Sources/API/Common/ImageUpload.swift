@@ -1,0 +1,50 @@
+import Glibc
+import HTTP
+import Postgres
+
+/// `image` uploads on `part/<pk>/` (multipart PUT or PATCH, as InvenTree's image fields): the file must be a
+/// raster image (by its content) and is written under `part_images/`; the form's other fields are applied as a
+/// partial update.
+enum ImageUpload {
+    static let invalidImage = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+
+    /// An update override for a resource whose table has an `image` column stored under `directory`.
+    static func override(_ resource: @escaping () -> Resource, context: APIContext, directory: String)
+        -> (APICall, Int, Bool, PostgresConnection) throws -> HTTPResponse? {
+        return { call, id, partial, connection in
+            guard let type = call.request.headers["Content-Type"], type.lowercased().hasPrefix("multipart/form-data") else { return nil }
+            let resource = resource()
+            let temporary = context.mediaRoot + "/.uploads"
+            mkdir(context.mediaRoot, 0o755)
+            mkdir(temporary, 0o700)
+            let form: MultipartFormData
+            do {
+                form = try MultipartParser.parse(call.request.body, contentType: type, temporaryDirectory: temporary)
+            } catch {
+                throw APIError.badRequest("Multipart form parse error - \(error)")
+            }
+            defer { form.removeFiles() }
+            let fields: [(String, JSONValue)] = form.parts.filter { $0.filename == nil && $0.name != "image" }
+                .map { ($0.name, .string($0.text ?? "")) }
+            if let image = form.file("image") {
+                guard MediaUpload.isImage(image.content) else { throw ValidationErrors("image", invalidImage) }
+                let stored: (path: String, size: Int)
+                do {
+                    stored = try MediaUpload.store(image, directory: directory, mediaRoot: context.mediaRoot)
+                } catch {
+                    context.logger.error("image upload: \(error)", ["REQUEST_ID": call.request.requestID])
+                    throw APIError(status: 500, detail: "The image could not be stored.")
+                }
+                try ResourceSQL.query(connection, "UPDATE \(resource.table) SET image = $2 WHERE id = $1", [id, stored.path])
+                if let redis = context.redis { _ = try? redis.del("stockroom:media:owner:" + stored.path) }
+            } else if form.parts.contains(where: { $0.name == "image" }) {
+                throw ValidationErrors("image", "The submitted data was not a file. Check the encoding type on the form.")
+            }
+            if !fields.isEmpty || !partial {
+                _ = try ResourceWriter.write(resource, body: .object(fields), existingID: id, partial: partial,
+                                             userID: call.user.user.id, connection: connection)
+            }
+            return try ResourceEndpoints.detail(resource, call, id: id, connection)
+        }
+    }
+}

@@ -1,0 +1,317 @@
+import FoundationEssentials
+import Glibc
+import Postgres
+
+/// Generates a large, realistic inventory for benchmarks: a deep location tree (sites, buildings,
+/// floors, rooms, racks, shelves, bins), a category taxonomy, parts with IPNs, and stock items with
+/// batches, serial numbers for trackable parts, statuses and a creation tracking entry each. Rows go
+/// in thousands at a time as `unnest` of array parameters, all in one transaction, after any data
+/// already there.
+public enum DemoGenerator {
+    /// How much to make.
+    public struct Options: Sendable {
+        public var parts: Int
+        public var stock: Int
+        public var locations: Int
+        public var seed: UInt64
+        /// Rows per INSERT statement.
+        public var batchSize: Int
+
+        public init(parts: Int, stock: Int, locations: Int, seed: UInt64 = 1, batchSize: Int = 20_000) {
+            self.parts = parts
+            self.stock = stock
+            self.locations = locations
+            self.seed = seed
+            self.batchSize = max(1, batchSize)
+        }
+    }
+
+    /// What was made and how long it took.
+    public struct Report: Sendable, CustomStringConvertible {
+        public var locations = 0
+        public var categories = 0
+        public var parts = 0
+        public var stockItems = 0
+        public var trackingEntries = 0
+        public var seconds = 0.0
+
+        public var description: String {
+            let time = (seconds * 100).rounded() / 100
+            return "generated \(locations) locations, \(categories) categories, \(parts) parts, \(stockItems) stock items, "
+                + "\(trackingEntries) tracking entries in \(time) s"
+        }
+    }
+
+    /// Generates the inventory on `connection` in one transaction; `progress` gets (stage, done, total).
+    public static func run(_ options: Options, connection: PostgresConnection,
+                           progress: ((String, Int, Int) -> Void)? = nil) throws -> Report {
+        guard options.parts >= 0, options.stock >= 0, options.locations >= 0 else {
+            throw PostgresError(.usage, "generate-demo: counts must not be negative")
+        }
+        guard options.stock == 0 || (options.parts > 0 && options.locations > 0) else {
+            throw PostgresError(.usage, "generate-demo: stock items need at least one part and one location")
+        }
+        let started = DispatchClock.now()
+        var report = Report()
+        try connection.transaction { connection in
+            try connection.execute("SET LOCAL synchronous_commit = off")
+            var random = DemoRandom(seed: options.seed)
+            let locations = try insertLocations(options, connection: connection, progress: progress)
+            report.locations = locations.all
+            let leaves = try insertCategories(connection: connection)
+            report.categories = leaves.count
+            let parts = try insertParts(options, leaves: leaves.leaves, random: &random, connection: connection, progress: progress)
+            report.parts = parts.count
+            let items = try insertStock(options, parts: parts, locations: locations.stockable, random: &random,
+                                        connection: connection, progress: progress)
+            report.stockItems = items
+            report.trackingEntries = items
+            for table in ["stock_stocklocation", "part_partcategory", "part_part", "stock_stockitem", "stock_stockitemtracking"] {
+                try connection.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)")
+            }
+        }
+        report.seconds = DispatchClock.seconds(since: started)
+        return report
+    }
+
+    private static func nextID(_ table: String, _ connection: PostgresConnection) throws -> Int {
+        try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(table)").singleRow().decode(0, as: Int.self)
+    }
+
+    // MARK: Locations
+
+    private static func insertLocations(_ options: Options, connection: PostgresConnection,
+                                        progress: ((String, Int, Int) -> Void)?) throws -> (all: Int, stockable: [Int]) {
+        guard options.locations > 0 else { return (0, []) }
+        var perSite = 1, width = 1
+        for branch in DemoNames.branching {
+            width *= branch
+            perSite += width
+        }
+        let sites = (options.locations + perSite - 1) / perSite
+        var id = try nextID("stock_stocklocation", connection)
+        // Breadth first, level by level: a parent is always inserted before its children.
+        var level: [(id: Int, parent: Int?, name: String)] = []
+        for site in 0..<sites {
+            level.append((id, nil, DemoNames.location(level: 0, index: site)))
+            id += 1
+        }
+        var made = 0
+        var stockable: [Int] = []
+        var allIDs: [Int] = []
+        var depth = 0
+        while !level.isEmpty && made < options.locations {
+            let taken = Array(level.prefix(options.locations - made))
+            var ids = ArrayColumn(), parents = ArrayColumn(), names = ArrayColumn(), structural = ArrayColumn(), descriptions = ArrayColumn()
+            for row in taken {
+                ids.append(row.id)
+                parents.append(row.parent)
+                names.append(row.name)
+                structural.append(depth <= 2)
+                descriptions.append(depth <= 2 ? "" : "Storage at " + row.name)
+                if depth > 2 { stockable.append(row.id) }
+            }
+            try connection.execute("""
+                INSERT INTO stock_stocklocation (id, parent_id, name, structural, description, tree_path, pathstring)
+                SELECT id, parent_id, name, structural, description, '{}', '' FROM unnest($1::integer[], $2::integer[], $3::text[], $4::boolean[], $5::text[])
+                    AS t(id, parent_id, name, structural, description) ORDER BY id
+                """, [ids.literal, parents.literal, names.literal, structural.literal, descriptions.literal])
+            allIDs += taken.map(\.id)
+            made += taken.count
+            progress?("locations", made, options.locations)
+            guard depth < DemoNames.branching.count else { break }
+            var next: [(id: Int, parent: Int?, name: String)] = []
+            for row in taken {
+                for child in 0..<DemoNames.branching[depth] {
+                    next.append((id, row.id, DemoNames.location(level: depth + 1, index: child)))
+                    id += 1
+                }
+                if made + next.count >= options.locations { break }
+            }
+            level = next
+            depth += 1
+        }
+        // A tree too small to reach the rooms keeps its stock in whatever it has.
+        return (made, stockable.isEmpty ? allIDs : stockable)
+    }
+
+    // MARK: Categories
+
+    private static func insertCategories(connection: PostgresConnection) throws -> (count: Int, leaves: [(id: Int, kind: DemoNames.Kind)]) {
+        var id = try nextID("part_partcategory", connection)
+        var byPath: [[String]: Int] = [:]
+        var rows: [(id: Int, parent: Int?, name: String, depth: Int)] = []
+        var leaves: [(id: Int, kind: DemoNames.Kind)] = []
+        for (path, kind) in DemoNames.leaves {
+            for length in 1...path.count {
+                let prefix = Array(path.prefix(length))
+                if byPath[prefix] == nil {
+                    byPath[prefix] = id
+                    rows.append((id, length > 1 ? byPath[Array(path.prefix(length - 1))] : nil, path[length - 1], length - 1))
+                    id += 1
+                }
+            }
+            if let leaf = byPath[path] { leaves.append((leaf, kind)) }
+        }
+        for depth in 0...(rows.map(\.depth).max() ?? 0) {
+            var ids = ArrayColumn(), parents = ArrayColumn(), names = ArrayColumn()
+            for row in rows where row.depth == depth {
+                ids.append(row.id)
+                parents.append(row.parent)
+                names.append(row.name)
+            }
+            try connection.execute("""
+                INSERT INTO part_partcategory (id, parent_id, name, tree_path, pathstring)
+                SELECT id, parent_id, name, '{}', '' FROM unnest($1::integer[], $2::integer[], $3::text[]) AS t(id, parent_id, name) ORDER BY id
+                """, [ids.literal, parents.literal, names.literal])
+        }
+        return (rows.count, leaves)
+    }
+
+    // MARK: Parts
+
+    struct GeneratedPart {
+        let id: Int
+        let trackable: Bool
+        let kind: DemoNames.Kind
+    }
+
+    private static func insertParts(_ options: Options, leaves: [(id: Int, kind: DemoNames.Kind)], random: inout DemoRandom,
+                                    connection: PostgresConnection, progress: ((String, Int, Int) -> Void)?) throws -> [GeneratedPart] {
+        var id = try nextID("part_part", connection)
+        var parts: [GeneratedPart] = []
+        parts.reserveCapacity(options.parts)
+        var done = 0
+        while done < options.parts {
+            let count = min(options.batchSize, options.parts - done)
+            var ids = ArrayColumn(), names = ArrayColumn(), descriptions = ArrayColumn(), keywords = ArrayColumn()
+            var categories = ArrayColumn(), ipns = ArrayColumn(), assembly = ArrayColumn(), component = ArrayColumn()
+            var purchaseable = ArrayColumn(), salable = ArrayColumn(), trackable = ArrayColumn(), units = ArrayColumn()
+            var minimum = ArrayColumn(), age = ArrayColumn()
+            for _ in 0..<count {
+                let leaf = random.pick(leaves)
+                let text = DemoNames.part(leaf.kind, serial: id, random: &random)
+                let isAssembly = DemoNames.isAssembly(leaf.kind)
+                let isTrackable = isAssembly && leaf.kind != .cableAssembly && random.chance(60)
+                ids.append(id)
+                names.append(text.name)
+                descriptions.append(text.description)
+                keywords.append(text.keywords)
+                categories.append(leaf.id)
+                ipns.append("PRT-" + String(id).leftPadded(to: 6))
+                assembly.append(isAssembly)
+                component.append(leaf.kind != .product)
+                purchaseable.append(!isAssembly)
+                salable.append(leaf.kind == .product || leaf.kind == .pcbAssembly)
+                trackable.append(isTrackable)
+                units.append(DemoNames.unitsOf(leaf.kind))
+                minimum.append(random.chance(30) ? (1 + random.below(20)) * 10 : 0)
+                age.append(random.below(3 * 365))
+                parts.append(GeneratedPart(id: id, trackable: isTrackable, kind: leaf.kind))
+                id += 1
+            }
+            try connection.execute("""
+                INSERT INTO part_part (id, name, description, keywords, category_id, ipn, assembly, component, purchaseable,
+                    salable, trackable, units, minimum_stock, creation_date, active)
+                SELECT id, name, description, keywords, category_id, ipn, assembly, component, purchaseable, salable,
+                    trackable, units, minimum_stock, current_date - age, true
+                FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::boolean[],
+                    $8::boolean[], $9::boolean[], $10::boolean[], $11::boolean[], $12::text[], $13::integer[], $14::integer[])
+                    AS t(id, name, description, keywords, category_id, ipn, assembly, component, purchaseable, salable,
+                         trackable, units, minimum_stock, age)
+                """, [ids.literal, names.literal, descriptions.literal, keywords.literal, categories.literal, ipns.literal,
+                      assembly.literal, component.literal, purchaseable.literal, salable.literal, trackable.literal,
+                      units.literal, minimum.literal, age.literal])
+            done += count
+            progress?("parts", done, options.parts)
+        }
+        return parts
+    }
+
+    // MARK: Stock
+
+    static let statuses: [(Int, Int)] = [(10, 90), (50, 4), (55, 3), (75, 2), (70, 1)]
+
+    private static func insertStock(_ options: Options, parts: [GeneratedPart], locations: [Int], random: inout DemoRandom,
+                                    connection: PostgresConnection, progress: ((String, Int, Int) -> Void)?) throws -> Int {
+        guard options.stock > 0 else { return 0 }
+        var id = try nextID("stock_stockitem", connection)
+        var serials: [Int: Int] = [:]
+        var done = 0
+        while done < options.stock {
+            let count = min(options.batchSize, options.stock - done)
+            var ids = ArrayColumn(), partIDs = ArrayColumn(), locationIDs = ArrayColumn(), quantities = ArrayColumn()
+            var serialColumn = ArrayColumn(), serialInts = ArrayColumn(), batches = ArrayColumn(), statusColumn = ArrayColumn()
+            var ages = ArrayColumn(), deltas = ArrayColumn()
+            for _ in 0..<count {
+                let part = random.pick(parts)
+                let location = random.pick(locations)
+                var roll = random.below(100), status = 10
+                for (code, weight) in statuses {
+                    if roll < weight { status = code; break }
+                    roll -= weight
+                }
+                let quantity: String
+                if part.trackable {
+                    let serial = (serials[part.id] ?? 0) + 1
+                    serials[part.id] = serial
+                    quantity = "1"
+                    serialColumn.append(String(serial))
+                    serialInts.append(serial)
+                } else {
+                    quantity = DemoNames.unitsOf(part.kind).isEmpty
+                        ? String(1 + random.below(random.chance(20) ? 5000 : 200))
+                        : String(1 + random.below(100)) + "." + String(random.below(10))
+                    serialColumn.append(nil as String?)
+                    serialInts.append(0)
+                }
+                let age = random.below(3 * 365 * 24 * 3600)
+                ids.append(id)
+                partIDs.append(part.id)
+                locationIDs.append(location)
+                quantities.append(quantity)
+                batches.append(random.chance(60) ? "B\(24 + random.below(3))\(DemoNames.pad(1 + random.below(12)))-\(100 + random.below(900))" : nil)
+                statusColumn.append(status)
+                ages.append(age)
+                deltas.append("{\"status\": \(status), \"quantity\": \(Double(quantity) ?? 1), \"location\": \(location)}")
+                id += 1
+            }
+            try connection.execute("""
+                INSERT INTO stock_stockitem (id, part_id, location_id, quantity, serial, serial_int, batch, status, creation_date, updated)
+                SELECT id, part_id, location_id, quantity, serial, serial_int, batch, status,
+                    now() - age * interval '1 second', now() - age * interval '1 second'
+                FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::numeric[], $5::text[], $6::bigint[], $7::text[],
+                    $8::integer[], $9::integer[]) AS t(id, part_id, location_id, quantity, serial, serial_int, batch, status, age)
+                """, [ids.literal, partIDs.literal, locationIDs.literal, quantities.literal, serialColumn.literal,
+                      serialInts.literal, batches.literal, statusColumn.literal, ages.literal])
+            try connection.execute("""
+                INSERT INTO stock_stockitemtracking (tracking_type, item_id, part_id, date, notes, deltas)
+                SELECT \(StockHistoryCode.created.rawValue), id, part_id, now() - age * interval '1 second', '', deltas
+                FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::jsonb[]) AS t(id, part_id, age, deltas)
+                """, [ids.literal, partIDs.literal, ages.literal, deltas.literal])
+            done += count
+            progress?("stock", done, options.stock)
+        }
+        return done
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// Wall-clock seconds for reports.
+enum DispatchClock {
+    static func now() -> timespec {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return time
+    }
+
+    static func seconds(since start: timespec) -> Double {
+        let end = now()
+        return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+    }
+}

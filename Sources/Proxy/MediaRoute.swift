@@ -1,0 +1,87 @@
+import Auth
+import HTTP
+
+/// `/media/<path>`: the file is served (sendfile, Range, ETag, by the static file responder on the
+/// media root) only to an active user whose role may view a record that owns it.
+final class MediaRoute: @unchecked Sendable {
+    let files: StaticFileResponder?
+    let access: MediaAccess?
+
+    init(files: StaticFileResponder?, access: MediaAccess?) {
+        self.files = files
+        self.access = access
+    }
+
+    func respond(_ request: HTTPRequest) -> HTTPResponse {
+        guard let files, let access else { return Self.json(503, "Media files are not available on this server.") }
+        guard request.method == .GET || request.method == .HEAD else {
+            var response = Self.json(405, "Method \"\(request.method.rawValue)\" not allowed.")
+            response.headers.add(name: "Allow", value: "GET, HEAD")
+            return response
+        }
+        let target = request.target
+        let rawPath = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+        let path: String
+        switch StaticPathDecoder.relativePath(rawPath: rawPath, prefix: files.route.prefix) {
+        case .success(let decoded): path = decoded
+        case .failure: return Self.json(404, "Not found.")
+        }
+        let decision: MediaDecision
+        do {
+            let owners = try access.cache.owners(of: path) { try access.owners.owners(of: path) }
+            let outcome = owners.isEmpty ? AuthOutcome.anonymous : try access.cache.identity(credential: credential(request)) {
+                try access.authenticator.authenticate(authRequest(request))
+            }
+            decision = MediaDecision.decide(path: path, owners: owners, authentication: outcome)
+        } catch {
+            return Self.json(503, "The media authorization check failed: the database is unavailable.")
+        }
+        switch decision {
+        case .notFound: return Self.json(404, "Not found.")
+        case .forbidden: return Self.json(403, "You do not have permission to perform this action.")
+        case .unauthorized(let detail):
+            var response = Self.json(401, detail)
+            response.headers.add(name: "WWW-Authenticate", value: "Token")
+            return response
+        case .serve(let asAttachment):
+            let headers = request.headers
+            var served = files.respond(method: request.method.rawValue, rawPath: rawPath, header: { headers[$0] })
+            if served.status < 300 || served.status == 304 {
+                served.headers.add(name: "X-Content-Type-Options", value: "nosniff")
+                if asAttachment {
+                    served.headers.add(name: "Content-Disposition", value: Self.attachmentDisposition(path))
+                }
+            }
+            return HTTPResponse(served)
+        }
+    }
+
+    /// What identifies the caller: the Authorization header, else the session cookie.
+    private func credential(_ request: HTTPRequest) -> String? {
+        if let header = request.headers["Authorization"] { return "header:" + header }
+        if let session = request.cookies[Authenticator.sessionCookie] { return "session:" + session }
+        return nil
+    }
+
+    private func authRequest(_ request: HTTPRequest) -> AuthRequest {
+        AuthRequest(method: request.method.rawValue, authorization: request.headers["Authorization"],
+                    cookies: request.cookies, host: request.headers["Host"], remoteAddress: request.remoteAddress)
+    }
+
+    /// `attachment; filename="name"` with the name made safe for a quoted string.
+    static func attachmentDisposition(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? "download"
+        let safe = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "\\" }
+            .map(Character.init))
+        return "attachment; filename=\"\(safe.isEmpty ? "download" : safe)\""
+    }
+
+    static func json(_ status: Int, _ detail: String) -> HTTPResponse {
+        var escaped = ""
+        for character in detail {
+            if character == "\"" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return HTTPResponse(status: status, contentType: "application/json", body: Array("{\"detail\": \"\(escaped)\"}".utf8))
+    }
+}

@@ -1,0 +1,66 @@
+import Postgres
+import Redis
+import Schema
+import TestSupport
+import XCTest
+
+/// A test class with its own database (every migration applied, the queue emptied) and the private Redis.
+class TasksDatabaseTestCase: XCTestCase {
+    private static var databases: [String: Result<String, Error>] = [:]
+    private(set) var environment: TestEnvironment!
+    private(set) var databaseURL: String!
+    private(set) var connection: PostgresConnection!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        let environment = try TestEnvironment.current()
+        self.environment = environment
+        let name = "test_" + String(describing: Self.self).lowercased()
+        if Self.databases[name] == nil {
+            Self.databases[name] = Result {
+                let admin = try PostgresConnection(environment.databaseURL)
+                let quoted = try admin.escapeIdentifier(name)
+                try admin.runScript("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+                try admin.runScript("CREATE DATABASE \(quoted)")
+                let url = environment.databaseURL(database: name)
+                let connection = try PostgresConnection(url)
+                _ = try Migrator().apply(Schema.migrations, using: connection)
+                try connection.runScript("""
+                    CREATE TABLE test_task_runs (
+                        id bigserial PRIMARY KEY, task_id bigint NOT NULL, name text NOT NULL, pid integer NOT NULL,
+                        attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
+                    CREATE TABLE test_exclusive_spans (task_id bigint PRIMARY KEY, started timestamptz NOT NULL, finished timestamptz);
+                    """)
+                return url
+            }
+        }
+        databaseURL = try Self.databases[name]!.get()
+        connection = try PostgresConnection(databaseURL)
+        try connection.runScript("TRUNCATE task_queue, task_schedule, test_task_runs, test_exclusive_spans, daemon_instances")
+    }
+
+    override func tearDownWithError() throws {
+        connection = nil
+        try super.tearDownWithError()
+    }
+
+    /// Polls `condition` every 20 ms until it holds or `timeout` seconds passed; false on timeout.
+    func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Self.now() + timeout
+        while Self.now() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+
+    func count(_ sql: String, _ parameters: [PostgresValue?] = []) throws -> Int {
+        try connection.query(sql, parameters).singleRow().decode(0, as: Int.self)
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -12,7 +12,8 @@ import PackageDescription
 //   Inventory   the stock operations (transactions with tracking), the demo generator
 //   Importer    loads an InvenTree export (dumpdata JSON or YAML fixtures) into the schema
 //   Auth        passwords, tokens, sessions, CSRF, login rate limits, InvenTree's roles
-//   Tasks       the task queue, stockroom-worker's worker, e-mail over SMTP (libcurl) and maintenance tasks
+//   Tasks       the task queue, stockroom-worker's worker, maintenance tasks
+//   Mail        e-mail over SMTP (libcurl), linked by stockroom-worker only
 //   Runtime     what every daemon does at start: configuration, pools, schema check, registration
 //   Proxy       stockroom-proxy's routes: static files, upstream forwarding
 //   API         InvenTree's REST API (stockroom-web's routes)
@@ -46,7 +47,8 @@ let package = Package(
         .target(name: "Inventory", dependencies: ["Postgres"]),
         .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
-        .target(name: "Tasks", dependencies: ["CCurlShim", "Daemon", "Postgres", "Redis"]),
+        .target(name: "Tasks", dependencies: ["Daemon", "Postgres", "Redis"]),
+        .target(name: "Mail", dependencies: ["CCurlShim", "Daemon", "Tasks"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
         .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime", "Auth", "Postgres", "Redis"]),
         .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon", "Inventory"]),
@@ -55,13 +57,13 @@ let package = Package(
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
         .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API", "Tasks"]),
-        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime", "Tasks"]),
+        .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime", "Tasks", "Mail"]),
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
         .executableTarget(name: "tasks-bench", dependencies: ["Postgres", "Tasks"], path: "bench/TasksBench"),
         .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
         .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
-        .executableTarget(name: "tasks-fixture", dependencies: ["Daemon", "Runtime", "Tasks"], path: "Tests/TasksFixture"),
+        .executableTarget(name: "tasks-fixture", dependencies: ["Daemon", "Runtime", "Tasks", "Mail"], path: "Tests/TasksFixture"),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
@@ -71,7 +73,7 @@ let package = Package(
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Importer", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Mail", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
     ],

@@ -1,5 +1,6 @@
 import Daemon
 import Runtime
+import Mail
 import Tasks
 
 let context = DaemonContext.boot(identifier: "stockroom-worker")
@@ -7,7 +8,7 @@ let database = context.database()
 let redis = context.redis()
 let databaseSettings = orExit(context.identifier) { try DatabaseSettings(context.configuration) }
 let worker = orExit(context.identifier) {
-    TaskWorker(registry: try StandardTasks.registry(context.configuration),
+    TaskWorker(registry: try WorkerTasks.registry(context.configuration),
                settings: try TaskWorkerSettings(context.configuration), databaseURL: databaseSettings.url,
                redis: redis, logger: context.logger, notifier: context.notifier, watchdog: context.watchdog,
                host: DaemonRegistration.hostName())

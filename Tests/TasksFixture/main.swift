@@ -3,6 +3,7 @@ import FoundationEssentials
 import Glibc
 import Postgres
 import Runtime
+import Mail
 import Tasks
 
 // stockroom-worker's wiring with the tasks the TasksTests need: each records its runs in `test_task_runs`.
@@ -10,7 +11,7 @@ let context = DaemonContext.boot(identifier: "tasks-fixture")
 let database = context.database()
 let redis = context.redis()
 let databaseSettings = orExit(context.identifier) { try DatabaseSettings(context.configuration) }
-var registry = orExit(context.identifier) { try StandardTasks.registry(context.configuration) }
+var registry = orExit(context.identifier) { try WorkerTasks.registry(context.configuration) }
 let pid = Int(getpid())
 
 /// Records a run of the task, then sleeps `sleep_ms` from the arguments (if any).

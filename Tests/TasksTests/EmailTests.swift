@@ -1,5 +1,6 @@
 import Glibc
 import Postgres
+@testable import Mail
 @testable import Tasks
 import TestSupport
 import XCTest

@@ -1,7 +1,7 @@
 import Daemon
 import Glibc
 
-/// The tasks every stockroom-worker runs.
+/// The tasks every stockroom-worker runs (e-mail delivery is added by the `Mail` module).
 public enum StandardTasks {
     /// `stockroom.ping`: does nothing but report when it started (wall-clock microseconds since the epoch), to
     /// measure the time from enqueue to start (bench/tasks.sh) and to check that workers take tasks at all.
@@ -13,7 +13,6 @@ public enum StandardTasks {
         registry.register(TaskDefinition(name: ping, maxAttempts: 1, timeLimit: .seconds(10)) { _ in
             String(wallClockMicroseconds())
         })
-        registry.register(EmailTask.definition(mailer: SMTPMailer(settings: try MailSettings(configuration))))
         MaintenanceTasks.register(in: &registry, retention: try MaintenanceTasks.Retention(configuration))
         LowStockNotifications.register(in: &registry)
         return registry

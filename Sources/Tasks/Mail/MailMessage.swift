@@ -14,7 +14,7 @@ public struct MailMessage: Sendable, Equatable, Codable {
     }
 
     /// The whole message: headers, a blank line, the body.
-    func rendered(from sender: String, subjectPrefix: String, date: time_t, messageID: String) throws -> [UInt8] {
+    public func rendered(from sender: String, subjectPrefix: String, date: time_t, messageID: String) throws -> [UInt8] {
         for address in to + [sender] {
             guard MailMessage.isPlausibleAddress(address) else {
                 throw TaskFailure("'\(address)' is not an e-mail address")

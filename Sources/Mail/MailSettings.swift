@@ -1,4 +1,5 @@
 import Daemon
+import Tasks
 
 /// How the worker sends e-mail: InvenTree's settings under Stockroom's keys.
 public struct MailSettings: Sendable {

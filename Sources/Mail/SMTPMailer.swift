@@ -1,5 +1,6 @@
 import CCurlShim
 import Daemon
+import Tasks
 import Glibc
 
 /// Sends messages over SMTP with libcurl: plain, STARTTLS (required, not opportunistic) or implicit TLS,

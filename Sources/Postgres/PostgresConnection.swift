@@ -156,7 +156,8 @@ public final class PostgresConnection: @unchecked Sendable {
             if let parameter { parameter.encode(into: &encoder) } else { encoder.appendNull() }
         }
         let wasIdle = isIdleOutsideTransaction
-        switch statements.plan(for: sql, prepareNow: prepareNow) {
+        let plan = statements.plan(for: sql, types: encoder.types, isNull: { encoder.isNull($0) }, prepareNow: prepareNow)
+        switch plan {
         case .unprepared:
             return try executeUnprepared(sql)
         case .prepare(let name):
@@ -165,7 +166,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQprepare(handle, name, sql, Int32(types.count), types.baseAddress)
             }
             _ = try finish(prepared, statement: sql)
-            statements.didPrepare(sql, name: name)
+            statements.didPrepare(sql, name: name, types: types)
             return try executePrepared(name, sql, retryUnprepared: wasIdle)
         case .execute(let name):
             return try executePrepared(name, sql, retryUnprepared: wasIdle)
@@ -190,7 +191,7 @@ public final class PostgresConnection: @unchecked Sendable {
         } catch let error as PostgresError where Self.invalidatesPreparedStatement(error) {
             // A schema change altered the statement's result type, or the statement was deallocated
             // behind our back: nothing ran, so outside a transaction it is safe to run it afresh.
-            _ = statements.forget(sql)
+            statements.forget(sql, name: name)
             guard retryUnprepared else { throw error }
             if error.sqlState != "26000" { _ = PQexec(handle, "DEALLOCATE \(name)").map { PQclear($0) } }
             return try executeUnprepared(sql)

@@ -35,6 +35,8 @@ public struct PostgresParameterEncoder {
 
     var count: Int { offsets.count }
 
+    func isNull(_ index: Int) -> Bool { offsets[index] < 0 }
+
     mutating func appendNull() {
         offsets.append(-1)
         lengths.append(0)

@@ -48,7 +48,7 @@ final class MigrationRaceChildTests: PostgresTestCase {
         }
         let connection = try PostgresConnection(url)
         let me = getpid()
-        FileManager.default.createFile(atPath: "\(directory)/ready-\(me)", contents: nil)
+        _ = FileManager.default.createFile(atPath: "\(directory)/ready-\(me)", contents: nil)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: "\(directory)/go") {
             guard Date() < deadline else { throw PostgresError(.usage, "no start signal within 30 s") }

@@ -132,7 +132,7 @@ final class PostgresMigrationTests: PostgresTestCase {
         let ready = eventually(timeout: 60) {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("ready-") }.count == racers
         }
-        FileManager.default.createFile(atPath: "\(directory)/go", contents: nil)
+        _ = FileManager.default.createFile(atPath: "\(directory)/go", contents: nil)
         let statuses = pids.map { ChildProcess.wait($0) }
         XCTAssertTrue(ready, "all racers connected")
         for (index, status) in statuses.enumerated() where status != 0 {
@@ -164,7 +164,6 @@ final class PostgresMigrationTests: PostgresTestCase {
         withUnsafeMutablePointer(to: &barrier) { barrier in
             nonisolated(unsafe) let barrier = barrier
             for connection in connections {
-                nonisolated(unsafe) let connection = connection
                 group.enter()
                 Thread {
                     defer { group.leave() }

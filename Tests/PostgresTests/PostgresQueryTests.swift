@@ -52,6 +52,21 @@ final class PostgresQueryTests: PostgresTestCase {
         XCTAssertEqual(try connection.query(prepared, [statement.sql]).singleRow().decode("n", as: Int.self), 1)
     }
 
+    func testOneStatementBindsDifferentValueTypesToTheSameParameter() throws {
+        let connection = try connect()
+        try connection.runScript("CREATE TABLE amounts (id int PRIMARY KEY, amount numeric); INSERT INTO amounts VALUES (1, 0)")
+        let update = "UPDATE amounts SET amount = $1 WHERE id = $2"
+        let values: [PostgresValue?] = [5, 5, 1.5, 1.5, "2.25", "2.25", nil, 7, nil, 0.5]
+        for value in values {
+            XCTAssertEqual(try connection.execute(update, [value, 1]), 1)
+            let stored = try connection.query("SELECT amount FROM amounts").singleRow().decode("amount", as: String?.self)
+            XCTAssertEqual(stored, value.map { "\($0)" })
+        }
+        let variants = try connection.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1", [update])
+            .singleRow().decode("n", as: Int.self)
+        XCTAssertEqual(variants, 3, "one prepared statement per parameter type: bigint, double precision, untyped text")
+    }
+
     func testPreparedStatementKeepsWorkingAfterTheTableChanges() throws {
         let connection = try connect()
         try connection.runScript("CREATE TABLE changing (a int); INSERT INTO changing VALUES (1)")

@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
         .executableTarget(name: "tasks-bench", dependencies: ["Postgres", "Tasks"], path: "bench/TasksBench"),
-        .target(name: "TestSupport", dependencies: ["Daemon"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Daemon", "Postgres"], path: "Tests/TestSupport"),
         .executableTarget(name: "daemon-fixture", dependencies: ["Daemon"], path: "Tests/DaemonFixture"),
         .executableTarget(name: "tasks-fixture", dependencies: ["Daemon", "Runtime", "Tasks", "Mail"], path: "Tests/TasksFixture"),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),

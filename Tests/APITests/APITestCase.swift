@@ -26,13 +26,7 @@ class APITestCase: XCTestCase {
         let environment = try TestEnvironment.current()
         let name = "test_" + String(describing: Self.self).lowercased()
         if Self.databases[name] == nil {
-            Self.databases[name] = Result {
-                let admin = try PostgresConnection(environment.databaseURL)
-                let quoted = try admin.escapeIdentifier(name)
-                try admin.runScript("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-                try admin.runScript("CREATE DATABASE \(quoted)")
-                return environment.databaseURL(database: name)
-            }
+            Self.databases[name] = Result { try environment.freshDatabase(named: name) }
         }
         pool = PostgresPool(url: try Self.databases[name]!.get(), maximumConnections: 4)
         try pool.withConnection { connection in

@@ -16,13 +16,7 @@ class DatabaseTestCase: XCTestCase {
         let environment = try TestEnvironment.current()
         let name = "test_" + String(describing: Self.self).lowercased()
         if Self.databases[name] == nil {
-            Self.databases[name] = Result {
-                let admin = try PostgresConnection(environment.databaseURL)
-                let quoted = try admin.escapeIdentifier(name)
-                try admin.runScript("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-                try admin.runScript("CREATE DATABASE \(quoted)")
-                return environment.databaseURL(database: name)
-            }
+            Self.databases[name] = Result { try environment.freshDatabase(named: name) }
         }
         let url = try Self.databases[name]!.get()
         pool = PostgresPool(url: url, maximumConnections: 4)

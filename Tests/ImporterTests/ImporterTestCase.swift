@@ -49,9 +49,8 @@ class ImporterTestCase: XCTestCase {
     }
 
     override class func tearDown() {
-        if case .success? = databases[databaseName], let environment = try? TestEnvironment.current(),
-           let admin = try? PostgresConnection(environment.databaseURL) {
-            _ = try? admin.runScript("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
+        if case .success? = databases[databaseName], let environment = try? TestEnvironment.current() {
+            try? environment.dropDatabase(named: databaseName)
         }
         databases[databaseName] = nil
         super.tearDown()
@@ -59,10 +58,7 @@ class ImporterTestCase: XCTestCase {
 
     private static func createDatabase(_ name: String) throws -> String {
         let environment = try TestEnvironment.current()
-        let admin = try PostgresConnection(environment.databaseURL)
-        try admin.runScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        try admin.runScript("CREATE DATABASE \(name)")
-        let url = environment.databaseURL(database: name)
+        let url = try environment.freshDatabase(named: name)
         _ = try Migrator().apply(Schema.migrations, using: try PostgresConnection(url))
         return url
     }

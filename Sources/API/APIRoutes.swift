@@ -16,6 +16,7 @@ public enum APIRoutes {
         UserEndpoints.register(router, context)
         PartRoutes.register(router, context)
         StockRoutes.register(router, context)
+        CompanyRoutes.register(router, context)
         MetadataEndpoint.register(router, context)
         AttachmentResource.register(router, context)
         BarcodeEndpoints.register(router, context)

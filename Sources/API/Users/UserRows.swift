@@ -1,22 +1,19 @@
+import Auth
 import FoundationEssentials
 import Postgres
 
-/// A user with the profile and groups the user serializers show.
+/// A user (Auth's `UserRecord`, whose fields it shows as its own) with the profile and groups the user serializers show.
+@dynamicMemberLookup
 struct UserRow {
-    let id: Int
-    let username: String
-    let firstName: String
-    let lastName: String
-    let email: String
-    let isStaff: Bool
-    let isSuperuser: Bool
-    let isActive: Bool
+    let record: UserRecord
     let profile: [(String, JSONValue)]
     var groups: [(Int, String)] = []
 
+    subscript<Value>(dynamicMember field: KeyPath<UserRecord, Value>) -> Value { record[keyPath: field] }
+
     /// Users and profiles; a user without a profile row shows the defaults InvenTree's profile is created with.
     static let select = """
-        SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.is_staff, u.is_superuser, u.is_active,
+        SELECT \(UserRecord.columns),
                p.language, p.theme::text AS theme, p.widgets::text AS widgets, p.displayname, p.position, p.status,
                p.location, coalesce(p.active, true) AS profile_active, p.contact, coalesce(p.type, 'internal') AS type,
                p.organisation, p.primary_group_id
@@ -24,14 +21,7 @@ struct UserRow {
         """
 
     init(row: PostgresRow) throws {
-        id = try row.decode("id")
-        username = try row.decode("username")
-        firstName = try row.decode("first_name")
-        lastName = try row.decode("last_name")
-        email = try row.decode("email")
-        isStaff = try row.decode("is_staff")
-        isSuperuser = try row.decode("is_superuser")
-        isActive = try row.decode("is_active")
+        record = try UserRecord(row: row)
         func text(_ column: String) throws -> JSONValue {
             try row.decode(column, as: String?.self).map(JSONValue.string) ?? .null
         }
@@ -62,7 +52,7 @@ struct UserRow {
             """, [ids]) {
             groups[try row.decode("user_id"), default: []].append((try row.decode("id"), try row.decode("name")))
         }
-        for index in users.indices { users[index].groups = groups[users[index].id] ?? [] }
+        for index in users.indices { users[index].groups = groups[users[index].record.id] ?? [] }
         return users
     }
 }
@@ -70,18 +60,18 @@ struct UserRow {
 extension UserRow {
     /// InvenTree's `UserSerializer` (brief): pk, username, names, email.
     var briefJSON: JSONValue {
-        .object([("pk", .int(id)), ("username", .string(username)), ("first_name", .string(firstName)),
-                 ("last_name", .string(lastName)), ("email", .string(email))])
+        .object([("pk", .int(record.id)), ("username", .string(record.username)), ("first_name", .string(record.firstName)),
+                 ("last_name", .string(record.lastName)), ("email", .string(record.email))])
     }
 
     /// `ExtendedUserSerializer` (`/api/user/`, `/api/user/<pk>/`), or `MeUserSerializer` with the whole profile.
     func json(fullProfile: Bool) -> JSONValue {
         let profileFields = fullProfile ? profile : profile.filter { !["language", "theme", "widgets"].contains($0.0) }
         return .object([
-            ("pk", .int(id)), ("username", .string(username)), ("first_name", .string(firstName)),
-            ("last_name", .string(lastName)), ("email", .string(email)),
+            ("pk", .int(record.id)), ("username", .string(record.username)), ("first_name", .string(record.firstName)),
+            ("last_name", .string(record.lastName)), ("email", .string(record.email)),
             ("groups", .array(groups.map { .object([("pk", .int($0.0)), ("name", .string($0.1))]) })),
-            ("is_staff", .bool(isStaff)), ("is_superuser", .bool(isSuperuser)), ("is_active", .bool(isActive)),
+            ("is_staff", .bool(record.isStaff)), ("is_superuser", .bool(record.isSuperuser)), ("is_active", .bool(record.isActive)),
             ("profile", .object(profileFields)),
         ])
     }

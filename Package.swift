@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["CShim", "Daemon"]),
         .target(name: "Schema", dependencies: ["Postgres"]),
         .target(name: "Inventory", dependencies: ["Postgres"]),
-        .target(name: "Importer", dependencies: ["Postgres", "Schema"]),
+        .target(name: "Importer", dependencies: ["Daemon", "Postgres", "Schema"]),
         .target(name: "Auth", dependencies: ["CCrypto", "Daemon", "Postgres", "Redis"]),
         .target(name: "Tasks", dependencies: ["Daemon", "Postgres", "Redis"]),
         .target(name: "Mail", dependencies: ["CCurlShim", "Daemon", "Tasks"]),

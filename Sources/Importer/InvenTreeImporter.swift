@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import Glibc
 import Postgres
@@ -29,22 +30,22 @@ public enum InvenTreeImporter {
 
     /// Reads the file at `path` and imports it.
     public static func run(file path: String, connection: PostgresConnection, options: ImportOptions) throws -> ImportReport {
-        let started = now()
+        let started = monotonicSeconds()
         let dump = try DumpReader.read(path: path)
-        let readSeconds = now() - started
+        let readSeconds = monotonicSeconds() - started
         var report = try run(dump: dump, connection: connection, options: options)
         report.readSeconds = readSeconds
-        report.totalSeconds = now() - started
+        report.totalSeconds = monotonicSeconds() - started
         return report
     }
 
     /// Imports the records of `dump`.
     public static func run(dump: InvenTreeDump, connection: PostgresConnection, options: ImportOptions) throws -> ImportReport {
-        let started = now()
+        let started = monotonicSeconds()
         var mark = started
         var phases: [(String, Double)] = []
         func phase(_ name: String) {
-            let time = now()
+            let time = monotonicSeconds()
             phases.append((name, time - mark))
             mark = time
         }
@@ -104,7 +105,7 @@ public enum InvenTreeImporter {
         report.mediaCopied = media.copied
         report.mediaMissing = media.missing
         report.phases = phases
-        report.totalSeconds = now() - started
+        report.totalSeconds = monotonicSeconds() - started
         return report
     }
 
@@ -140,11 +141,5 @@ public enum InvenTreeImporter {
         let sql = "SELECT " + inventoryTables.map { "(SELECT count(*) FROM \($0))" }.joined(separator: ", ")
         let row = try connection.query(sql).singleRow()
         return try inventoryTables.enumerated().map { index, table in (table, try row.decode(index, as: Int.self)) }
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

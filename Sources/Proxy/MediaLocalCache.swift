@@ -21,15 +21,9 @@ public final class MediaLocalCache: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
     /// The owners of `path`, from the cache or `load`.
     public func owners(of path: String, load: () throws -> [String]) rethrows -> [String] {
-        let now = Self.now()
+        let now = monotonicSeconds()
         if let entry = lock.withLock({ owners[path] }), entry.expires > now { return entry.tables }
         let tables = try load()
         if !tables.isEmpty {
@@ -45,7 +39,7 @@ public final class MediaLocalCache: @unchecked Sendable {
     public func identity(credential: String?, load: () throws -> AuthOutcome) rethrows -> AuthOutcome {
         guard let credential else { return try load() }
         let key = Digest.sha256(credential)
-        let now = Self.now()
+        let now = monotonicSeconds()
         if let entry = lock.withLock({ identities[key] }), entry.expires > now { return .authenticated(entry.identity) }
         let outcome = try load()
         if case .authenticated(let identity) = outcome {

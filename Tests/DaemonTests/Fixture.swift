@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 import TestSupport
 import XCTest
@@ -12,7 +13,7 @@ final class Fixture {
     /// `environment` adds to the fixture's environment (WATCHDOG_USEC, STOCKROOM_CONFIG, ...).
     init(activated: Bool = true, environment: [String: String] = [:], arguments: [String] = []) throws {
         notifications = try NotifyRecorder()
-        port = try freePort()
+        port = try freeLoopbackPort()
         let fixture = try BuiltExecutable.path("daemon-fixture")
         var variables = ["NOTIFY_SOCKET": notifications.path, "PATH": "/usr/bin:/bin",
                          "STOCKROOM_CONFIG": "/dev/null"]

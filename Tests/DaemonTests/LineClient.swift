@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 
 /// A client for the daemon-fixture's line protocol: connect, send one line, read the answer.
@@ -82,27 +83,4 @@ struct LineClient {
         client.send(line)
         return try client.answer(timeout: timeout)
     }
-}
-
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound: Bool = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard bound else { throw LineClient.Failure(description: "cannot find a free port", code: errno) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

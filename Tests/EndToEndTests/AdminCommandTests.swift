@@ -7,7 +7,7 @@ final class AdminCommandTests: XCTestCase {
     func stockroom(_ arguments: [String], databaseURL: String, stdinFile: String? = nil) throws -> ChildProcess {
         let environment = try TestEnvironment.current()
         let process = try ChildProcess(
-            executable: try StackFixture.executable("stockroom"), arguments: arguments,
+            executable: try BuiltExecutable.product("stockroom"), arguments: arguments,
             environment: ["STOCKROOM_CONFIG": "/dev/null", "STOCKROOM_DATABASE_URL": databaseURL,
                           "STOCKROOM_REDIS_URL": environment.redisURL, "STOCKROOM_MEDIA_ROOT": environment.scratchDirectory,
                           "STOCKROOM_STATIC_ROOT": environment.scratchDirectory, "PATH": "/usr/bin:/bin"])
@@ -25,7 +25,7 @@ final class AdminCommandTests: XCTestCase {
     }
 
     func testCreateSuperuserThenChangePasswordRejectingDuplicatesAndShortPasswords() throws {
-        let url = try StackFixture.migratedDatabase("e2e_admin_users")
+        let url = try TestEnvironment.current().migratedDatabase(named: "e2e_admin_users")
         let password = try writeFile("testpassword\n")
         let created = try stockroom(["createsuperuser", "--username", "testuser", "--email", "t@example.com", "--password-file", password], databaseURL: url)
         XCTAssertEqual(created.exitStatus, .exited(0), created.standardError)
@@ -47,7 +47,7 @@ final class AdminCommandTests: XCTestCase {
     }
 
     func testCheckReportsEachPartAndFailsOnAnOldSchema() throws {
-        let url = try StackFixture.migratedDatabase("e2e_admin_check")
+        let url = try TestEnvironment.current().migratedDatabase(named: "e2e_admin_check")
         let good = try stockroom(["check"], databaseURL: url)
         XCTAssertEqual(good.exitStatus, .exited(0), good.standardOutput)
         for part in ["configuration", "database", "redis", "media root", "static root"] {
@@ -70,7 +70,7 @@ final class AdminCommandTests: XCTestCase {
         let state = environment.scratchDirectory + "/admin-dev-\(getpid())"
         let password = try writeFile("testpassword\n")
         func run(_ arguments: [String]) throws -> ChildProcess {
-            let process = try ChildProcess(executable: try StackFixture.executable("stockroom"), arguments: arguments + ["--state-dir", state],
+            let process = try ChildProcess(executable: try BuiltExecutable.product("stockroom"), arguments: arguments + ["--state-dir", state],
                                            environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
             _ = try process.wait(timeout: 120)
             return process

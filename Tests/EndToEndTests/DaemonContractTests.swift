@@ -11,7 +11,7 @@ final class DaemonContractTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        databaseURL = try? StackFixture.migratedDatabase("e2e_contract")
+        databaseURL = try? TestEnvironment.current().migratedDatabase(named: "e2e_contract")
     }
 
     struct Daemon {
@@ -42,13 +42,13 @@ final class DaemonContractTests: XCTestCase {
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
             arguments += ["-E", "\(name)=\(value)"]
         }
-        arguments.append(try StackFixture.executable(daemon.executable))
+        arguments.append(try BuiltExecutable.product(daemon.executable))
         return try ChildProcess(executable: "/usr/bin/systemd-socket-activate", arguments: arguments,
                                 environment: ["PATH": "/usr/bin:/bin"])
     }
 
     func testProxyStartsOnTheSocketThatSystemdSocketActivatePasses() throws {
-        let port = StackFixture.freePort()
+        let port = try freeLoopbackPort()
         let notify = try NotifyRecorder()
         let process = try activate(Self.daemons[0], port: port, notify: notify)
         defer { if process.isRunning { process.signal(SIGKILL) } }
@@ -64,7 +64,7 @@ final class DaemonContractTests: XCTestCase {
 
     func testEveryDaemonReportsReadyPingsTheWatchdogAndDrainsOnSIGTERM() throws {
         for daemon in Self.daemons {
-            let port = StackFixture.freePort()
+            let port = try freeLoopbackPort()
             let notify = try NotifyRecorder()
             let process = try activate(daemon, port: port, notify: notify, extra: ["WATCHDOG_USEC": "400000"])
             defer { if process.isRunning { process.signal(SIGKILL) } }
@@ -84,7 +84,7 @@ final class DaemonContractTests: XCTestCase {
         _ = try admin.execute("DROP DATABASE IF EXISTS e2e_empty")
         _ = try admin.execute("CREATE DATABASE e2e_empty")
         let process = try ChildProcess(
-            executable: try StackFixture.executable("stockroom-web"),
+            executable: try BuiltExecutable.product("stockroom-web"),
             arguments: ["--listen", "web=unix:\(environment.scratchDirectory)/e2e-empty-web.sock"],
             environment: ["STOCKROOM_DATABASE_URL": environment.databaseURL(database: "e2e_empty"),
                           "STOCKROOM_REDIS_URL": environment.redisURL, "STOCKROOM_CONFIG": "/dev/null"])

@@ -11,7 +11,7 @@ final class LoadDrainTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        databaseURL = try? StackFixture.migratedDatabase("e2e_drain")
+        databaseURL = try? TestEnvironment.current().migratedDatabase(named: "e2e_drain")
     }
 
     /// A scratch directory with `static/load.txt`.
@@ -67,11 +67,11 @@ final class LoadDrainTests: XCTestCase {
     func testSIGTERMUnderLoadLosesNoAcceptedRequestAndExitsZero() throws {
         let root = try makeStaticRoot("drain-sigterm")
         let webSocket = root + "/web.sock"
-        let port = StackFixture.freePort()
+        let port = try freeLoopbackPort()
         let webNotify = try NotifyRecorder()
         var environment = try baseEnvironment()
         environment["NOTIFY_SOCKET"] = webNotify.path
-        let web = try ChildProcess(executable: try StackFixture.executable("stockroom-web"),
+        let web = try ChildProcess(executable: try BuiltExecutable.product("stockroom-web"),
                                    arguments: ["--listen", "web=unix:\(webSocket)"], environment: environment)
         defer { if web.isRunning { web.signal(SIGKILL) } }
         XCTAssertTrue(webNotify.waitFor("READY=1", timeout: 30), "stockroom-web is not ready: \(web.standardError)")
@@ -79,7 +79,7 @@ final class LoadDrainTests: XCTestCase {
         environment["NOTIFY_SOCKET"] = proxyNotify.path
         environment["STOCKROOM_WEB_SOCKET"] = webSocket
         environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let proxy = try ChildProcess(executable: try StackFixture.executable("stockroom-proxy"),
+        let proxy = try ChildProcess(executable: try BuiltExecutable.product("stockroom-proxy"),
                                      arguments: ["--listen", "http=127.0.0.1:\(port)"], environment: environment)
         defer { if proxy.isRunning { proxy.signal(SIGKILL) } }
         XCTAssertTrue(proxyNotify.waitFor("READY=1", timeout: 30), "stockroom-proxy is not ready: \(proxy.standardError)")
@@ -119,10 +119,10 @@ final class LoadDrainTests: XCTestCase {
     /// proxy answers them: not one connection is refused, and every request gets its whole 200 answer.
     func testRestartUnderStockroomRunRefusesNoConnectionAndAnswersEveryRequest() throws {
         let root = try makeStaticRoot("drain-restart")
-        let port = StackFixture.freePort()
+        let port = try freeLoopbackPort()
         var environment = try baseEnvironment()
         environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let run = try ChildProcess(executable: try StackFixture.executable("stockroom"),
+        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
                                    arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
                                    environment: environment)
         defer { if run.isRunning { run.signal(SIGKILL) } }
@@ -167,10 +167,10 @@ final class LoadDrainTests: XCTestCase {
     func testWrkSeesNoErrorWhileTheProxyIsRestartedUnderStockroomRun() throws {
         guard access("/usr/bin/wrk", X_OK) == 0 else { throw BuiltExecutable.Failure(description: "/usr/bin/wrk is missing: scripts/install-deps installs it") }
         let root = try makeStaticRoot("drain-wrk")
-        let port = StackFixture.freePort()
+        let port = try freeLoopbackPort()
         var environment = try baseEnvironment()
         environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let run = try ChildProcess(executable: try StackFixture.executable("stockroom"),
+        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
                                    arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
                                    environment: environment)
         defer { if run.isRunning { run.signal(SIGKILL) } }
@@ -205,10 +205,10 @@ final class LoadDrainTests: XCTestCase {
     /// is sent SIGTERM while 16 clients load `/api/` through the proxy: no request fails with a 502.
     func testRestartingStockroomWebUnderLoadFailsNoProxiedRequest() throws {
         let root = try makeStaticRoot("drain-web")
-        let port = StackFixture.freePort()
+        let port = try freeLoopbackPort()
         var environment = try baseEnvironment()
         environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let run = try ChildProcess(executable: try StackFixture.executable("stockroom"),
+        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
                                    arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
                                    environment: environment)
         defer { if run.isRunning { run.signal(SIGKILL) } }

@@ -12,42 +12,6 @@ enum StackFixture {
         return BuiltExecutable.productsDirectory
     }
 
-    static func executable(_ name: String) throws -> String {
-        let path = binaryDirectory + "/" + name
-        guard access(path, X_OK) == 0 else {
-            throw BuiltExecutable.Failure(description: "\(path) is missing: build it first (`make test` builds everything)")
-        }
-        return path
-    }
-
-    /// A fresh database with the schema applied; returns its URL.
-    static func migratedDatabase(_ name: String) throws -> String {
-        let environment = try TestEnvironment.current()
-        let admin = try PostgresConnection(environment.databaseURL)
-        _ = try admin.execute("DROP DATABASE IF EXISTS \(name)")
-        _ = try admin.execute("CREATE DATABASE \(name)")
-        let url = environment.databaseURL(database: name)
-        let migrate = try ChildProcess(executable: try executable("stockroom"), arguments: ["migrate"],
-                                       environment: ["STOCKROOM_DATABASE_URL": url, "STOCKROOM_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"])
-        let status = try migrate.wait(timeout: 60)
-        XCTAssertEqual(status, .exited(0), migrate.standardError)
-        return url
-    }
-
-    /// A loopback TCP port nobody listens on now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Sends one HTTP/1.1 request to 127.0.0.1:`port` and returns the whole response (the server closes).
     static func get(port: Int, path: String, timeout: Double = 10) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

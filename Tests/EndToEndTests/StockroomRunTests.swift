@@ -13,9 +13,9 @@ final class StockroomRunTests: XCTestCase {
         }
         let environment = try TestEnvironment.current()
         let stateDirectory = environment.scratchDirectory + "/run-\(getpid())"
-        let port = StackFixture.freePort()
+        let port = try freeLoopbackPort()
         let run = try ChildProcess(
-            executable: try StackFixture.executable("stockroom"),
+            executable: try BuiltExecutable.product("stockroom"),
             arguments: ["run", "--port", String(port), "--state-dir", stateDirectory],
             environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
         defer { if run.isRunning { run.signal(SIGKILL) } }

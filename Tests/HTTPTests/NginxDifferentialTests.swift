@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 @testable import HTTP
 
@@ -52,7 +53,7 @@ final class NginxDifferentialTests: XCTestCase {
         guard access(nginx, X_OK) == 0 else { return XCTFail("nginx is not installed at \(nginx) (make deps)") }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let nginxPort = try freePort()
+        let nginxPort = UInt16(try freeLoopbackPort())
         let config = """
         daemon off;
         master_process off;
@@ -128,20 +129,4 @@ final class NginxDifferentialTests: XCTestCase {
         return Outcome(status: first.status, responses: count)
     }
 
-    func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw TestSystemError(errno: errno, what: "bind") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return UInt16(bigEndian: address.sin_port)
-    }
 }

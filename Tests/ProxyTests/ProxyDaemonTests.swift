@@ -5,46 +5,9 @@ import XCTest
 
 /// The real `stockroom-proxy` binary in front of a real `stockroom-web` on a unix socket.
 final class ProxyDaemonTests: XCTestCase {
-    /// The release binaries when `make test` built them (STOCKROOM_RELEASE_BIN), else the debug build.
-    static func executable(_ name: String) throws -> String {
-        if let release = getenv("STOCKROOM_RELEASE_BIN") {
-            let path = String(cString: release) + "/" + name
-            guard access(path, X_OK) == 0 else { throw TestFailure("\(path) is missing: build it first (`make test` builds everything)") }
-            return path
-        }
-        return try BuiltExecutable.path(name)
-    }
-
-    /// A fresh database with the schema applied by `stockroom migrate`; returns its URL.
-    static func migratedDatabase(_ name: String) throws -> String {
-        let environment = try TestEnvironment.current()
-        let admin = try PostgresConnection(environment.databaseURL)
-        _ = try admin.execute("DROP DATABASE IF EXISTS \(name)")
-        _ = try admin.execute("CREATE DATABASE \(name)")
-        let url = environment.databaseURL(database: name)
-        let migrate = try ChildProcess(executable: try executable("stockroom"), arguments: ["migrate"],
-                                       environment: ["STOCKROOM_DATABASE_URL": url, "STOCKROOM_CONFIG": "/dev/null",
-                                                     "PATH": "/usr/bin:/bin"])
-        guard try migrate.wait(timeout: 60) == .exited(0) else { throw TestFailure("stockroom migrate failed: \(migrate.standardError)") }
-        return url
-    }
-
-    /// A loopback TCP port nobody listens on now.
-    static func freePort() -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return UInt16(bigEndian: address.sin_port)
-    }
-
     func testProxyBinaryServesStaticFilesAndPassesTheAPIToStockroomWeb() throws {
         let environment = try TestEnvironment.current()
-        let databaseURL = try Self.migratedDatabase("proxy_e2e")
+        let databaseURL = try environment.migratedDatabase(named: "proxy_e2e")
         let directory = try ScratchDirectory()
         try directory.write("static/hello.txt", Array("hello from the static root\n".utf8))
         let webSocket = directory.path + "/web.sock"
@@ -54,16 +17,16 @@ final class ProxyDaemonTests: XCTestCase {
             "STOCKROOM_CONFIG": "/dev/null",
             "PATH": "/usr/bin:/bin",
         ]
-        let web = try ChildProcess(executable: try Self.executable("stockroom-web"), arguments: ["--listen", "web=unix:\(webSocket)"],
+        let web = try ChildProcess(executable: try BuiltExecutable.product("stockroom-web"), arguments: ["--listen", "web=unix:\(webSocket)"],
                                    environment: common)
         defer { if web.isRunning { web.signal(SIGKILL) } }
         XCTAssertTrue(web.waitForStandardError(containing: " ready", timeout: 30), "stockroom-web did not start: \(web.standardError)")
-        let port = Self.freePort()
+        let port = UInt16(try freeLoopbackPort())
         var proxyEnvironment = common
         proxyEnvironment["STOCKROOM_WEB_SOCKET"] = webSocket
         proxyEnvironment["STOCKROOM_STATIC_ROOT"] = directory.path + "/static"
         proxyEnvironment["STOCKROOM_MEDIA_ROOT"] = directory.path
-        let proxy = try ChildProcess(executable: try Self.executable("stockroom-proxy"),
+        let proxy = try ChildProcess(executable: try BuiltExecutable.product("stockroom-proxy"),
                                      arguments: ["--listen", "http=127.0.0.1:\(port)"], environment: proxyEnvironment)
         defer { if proxy.isRunning { proxy.signal(SIGKILL) } }
 
@@ -86,11 +49,11 @@ final class ProxyDaemonTests: XCTestCase {
 
     func testProxyBinaryAnswers502WhenStockroomWebIsDown() throws {
         let environment = try TestEnvironment.current()
-        let databaseURL = try Self.migratedDatabase("proxy_e2e_down")
+        let databaseURL = try environment.migratedDatabase(named: "proxy_e2e_down")
         let directory = try ScratchDirectory()
-        let port = Self.freePort()
+        let port = UInt16(try freeLoopbackPort())
         let proxy = try ChildProcess(
-            executable: try Self.executable("stockroom-proxy"), arguments: ["--listen", "http=127.0.0.1:\(port)"],
+            executable: try BuiltExecutable.product("stockroom-proxy"), arguments: ["--listen", "http=127.0.0.1:\(port)"],
             environment: ["STOCKROOM_DATABASE_URL": databaseURL, "STOCKROOM_REDIS_URL": environment.redisURL,
                           "STOCKROOM_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin",
                           "STOCKROOM_WEB_SOCKET": directory.path + "/nobody.sock", "STOCKROOM_STATIC_ROOT": directory.path + "/none"])

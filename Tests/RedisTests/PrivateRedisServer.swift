@@ -25,7 +25,7 @@ final class PrivateRedisServer {
         directory = String(cString: made)
         socketPath = "\(directory)/redis.sock"
         self.listener = listener
-        if case .tcp = listener { port = try Self.freePort() } else { port = 0 }
+        if case .tcp = listener { port = try freeLoopbackPort() } else { port = 0 }
         try start()
     }
 
@@ -100,24 +100,6 @@ final class PrivateRedisServer {
         throw Failure("own redis-server did not start: \(lastError.map { "\($0)" } ?? "?")\n\(log)")
     }
 
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic -> Int32 in
-                guard bind(descriptor, generic, length) == 0 else { return -1 }
-                return getsockname(descriptor, generic, &length)
-            }
-        }
-        guard bound == 0 else { throw Failure("cannot bind a free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// `text` with every byte but letters and digits as %XX, as a URL's password must be.

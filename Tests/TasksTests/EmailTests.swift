@@ -36,7 +36,7 @@ final class EmailTests: TasksDatabaseTestCase {
     }
 
     func testAnUnreachableServerIsAnErrorThatSaysWhere() throws {
-        let port = try SMTPServer.freePort()
+        let port = try freeLoopbackPort()
         let mailer = SMTPMailer(settings: settings(port: port))
         XCTAssertThrowsError(try mailer.send(MailMessage(to: ["a@example.org"], subject: "s", body: "b"))) { error in
             XCTAssertTrue("\(error)".contains("smtp://127.0.0.1:\(port)"), "\(error)")
@@ -51,7 +51,7 @@ final class EmailTests: TasksDatabaseTestCase {
     }
 
     func testTheWorkerSendsAnEnqueuedMessageAndRetriesWhenTheServerIsDown() throws {
-        let downPort = try SMTPServer.freePort()
+        let downPort = try freeLoopbackPort()
         var environment = [
             "STOCKROOM_EMAIL_HOST": "127.0.0.1", "STOCKROOM_EMAIL_PORT": String(downPort),
             "STOCKROOM_EMAIL_SENDER": "stockroom@example.org",

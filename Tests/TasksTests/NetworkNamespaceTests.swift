@@ -65,7 +65,7 @@ final class NetworkNamespaceTests: XCTestCase {
         guard let file = fopen(hba, "a") else { throw Step(description: "cannot append to \(hba)") }
         fputs("host all all 10.231.0.0/16 trust\n", file)
         fclose(file)
-        let port = try SMTPServer.freePort()
+        let port = try freeLoopbackPort()
         let options = "-c listen_addresses='\(hosts.map(\.server).joined(separator: ","))' -c port=\(port) -c unix_socket_directories='\(data)' -c fsync=off"
         try run(environment.postgresBin + "/pg_ctl", ["-D", data, "-l", data + "/log", "-w", "-o", options, "start"],
                 asUser: environment.postgresUser)

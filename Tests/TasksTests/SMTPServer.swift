@@ -20,7 +20,7 @@ final class SMTPServer {
         """
 
     init(scratch: String, extraArguments: [String] = []) throws {
-        port = try SMTPServer.freePort()
+        port = try freeLoopbackPort()
         let module = scratch + "/smtp_recorder.py"
         guard let file = fopen(module, "w") else {
             throw BuiltExecutable.Failure(description: "cannot write \(module): \(String(cString: strerror(errno)))")
@@ -62,7 +62,7 @@ final class SMTPServer {
     /// aiosmtpd with TLS and required authentication (user "mailer", password "s3cret"): `mode` is "starttls"
     /// (STARTTLS required) or "smtps" (implicit TLS). The certificate is for 127.0.0.1, in `scratch`/cert.pem.
     init(tlsMode mode: String, scratch: String) throws {
-        port = try SMTPServer.freePort()
+        port = try freeLoopbackPort()
         let openssl = try ChildProcess(executable: "/usr/bin/openssl", arguments: [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", scratch + "/key.pem", "-out", scratch + "/cert.pem",
             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
@@ -110,24 +110,6 @@ final class SMTPServer {
         while True:
             time.sleep(3600)
         """
-
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address -> Int32 in
-                guard bind(descriptor, address, length) == 0 else { return -1 }
-                return getsockname(descriptor, address, &length)
-            }
-        }
-        guard bound == 0 else { throw BuiltExecutable.Failure(description: "cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -30,3 +30,16 @@ public enum BuiltExecutable {
         return path
     }
 }
+
+extension BuiltExecutable {
+    /// Stockroom's own binaries: the release build when `make test` built it (`STOCKROOM_RELEASE_BIN`), else the
+    /// debug build beside the tests.
+    public static func product(_ name: String) throws -> String {
+        guard let release = getenv("STOCKROOM_RELEASE_BIN") else { return try path(name) }
+        let path = String(cString: release) + "/" + name
+        guard access(path, X_OK) == 0 else {
+            throw Failure(description: "\(path) is missing: build it first (`make test` builds everything)")
+        }
+        return path
+    }
+}

@@ -17,3 +17,17 @@ extension TestEnvironment {
         try admin.runScript("DROP DATABASE IF EXISTS \(try admin.escapeIdentifier(name)) WITH (FORCE)")
     }
 }
+
+extension TestEnvironment {
+    /// A fresh database `name` with the schema applied by the `stockroom migrate` command; returns its URL.
+    public func migratedDatabase(named name: String) throws -> String {
+        let url = try freshDatabase(named: name)
+        let migrate = try ChildProcess(executable: try BuiltExecutable.product("stockroom"), arguments: ["migrate"],
+                                       environment: ["STOCKROOM_DATABASE_URL": url, "STOCKROOM_CONFIG": "/dev/null",
+                                                     "PATH": "/usr/bin:/bin"])
+        guard try migrate.wait(timeout: 60) == .exited(0) else {
+            throw BuiltExecutable.Failure(description: "stockroom migrate failed: \(migrate.standardError)")
+        }
+        return url
+    }
+}

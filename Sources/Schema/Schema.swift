@@ -15,6 +15,7 @@ public enum Schema {
         Migration0010Tasks.migration,
         Migration0011MediaOwnerIndexes.migration,
         Migration0012TaskScheduleDetails.migration,
+        Migration0013PartCategoryStars.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

@@ -51,12 +51,12 @@ let package = Package(
         .target(name: "Mail", dependencies: ["CCurlShim", "Daemon", "Tasks"]),
         .target(name: "Runtime", dependencies: ["Daemon", "Postgres", "Redis", "HTTP", "Schema"]),
         .target(name: "Proxy", dependencies: ["HTTP", "Daemon", "Runtime", "Auth", "Postgres", "Redis"]),
-        .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon", "Inventory"]),
+        .target(name: "API", dependencies: ["Auth", "HTTP", "Postgres", "Redis", "Daemon", "Inventory", "Tasks"]),
         .target(name: "Admin", dependencies: ["Auth", "Daemon", "Postgres", "Redis", "Schema", "Importer", "Inventory", "Runtime", "Supervisor", "Tasks"]),
 
         .executableTarget(name: "stockroom", dependencies: ["Admin"]),
         .executableTarget(name: "stockroom-proxy", dependencies: ["Daemon", "Runtime", "Proxy"]),
-        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API", "Tasks"]),
+        .executableTarget(name: "stockroom-web", dependencies: ["Daemon", "Runtime", "API"]),
         .executableTarget(name: "stockroom-worker", dependencies: ["Daemon", "Runtime", "Tasks", "Mail"]),
         .executableTarget(name: "stockroom-warmer", dependencies: ["Daemon", "Runtime"]),
 
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Schema", "Postgres", "Redis", "TestSupport"]),
-        .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Importer", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Importer", "Schema", "Postgres", "Redis", "Daemon", "Tasks", "TestSupport"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Mail", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "Importer", "Postgres", "Schema", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),

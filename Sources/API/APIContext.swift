@@ -11,9 +11,6 @@ public final class APIContext: @unchecked Sendable {
     public let logger: Logger
     public let authenticator: Authenticator
     public let server: ServerSettings
-    /// Counts background tasks waiting to run (InvenTree's `worker_pending_tasks`); stockroom-web sets it to
-    /// the task queue's count (`TaskQueue.pendingCount`), the API itself knows no queue.
-    public var pendingTaskCount: (PostgresConnection) throws -> Int = { _ in 0 }
     /// Where uploads are written (`media_root`, shared with stockroom-proxy which serves them).
     public var mediaRoot: String
 

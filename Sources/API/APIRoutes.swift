@@ -20,6 +20,7 @@ public enum APIRoutes {
         MetadataEndpoint.register(router, context)
         AttachmentResource.register(router, context)
         BarcodeEndpoints.register(router, context)
+        BackgroundTaskEndpoints.register(router, context)
         return router.finish()
     }
 

@@ -1,7 +1,6 @@
 import API
 import Daemon
 import Runtime
-import Tasks
 
 let context = DaemonContext.boot(identifier: "stockroom-web")
 let database = context.database()
@@ -11,7 +10,6 @@ let api = orExit(context.identifier) {
     try APIContext(pool: database, redis: redis, configuration: context.configuration, logger: context.logger,
                    serverVersion: StockroomVersion.current)
 }
-api.pendingTaskCount = { try TaskQueue.pendingCount(on: $0) }
 context.run([
     DaemonRegistration(kind: .web, pool: database, logger: context.logger),
     HTTPService(name: "http", listener: context.listener("web"), router: APIRoutes.router(context: api),

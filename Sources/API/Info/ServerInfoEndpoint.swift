@@ -2,6 +2,7 @@ import Auth
 import Glibc
 import HTTP
 import Postgres
+import Tasks
 
 /// `GET /api/`: InvenTree's InfoView. Needs no authentication; the fields InvenTree shows only to
 /// staff are null for everyone else.
@@ -19,10 +20,7 @@ enum ServerInfoEndpoint {
         let server = context.server
         let (settings, workers, pending) = try context.pool.withConnection { connection in
             let settings = try GlobalSettings.load(settingKeys, from: connection)
-            let workers: Int = try connection.query("""
-                SELECT count(*)::int AS n FROM daemon_instances WHERE kind = 'worker' AND last_seen > now() - interval '30 seconds'
-                """).singleRow().decode("n")
-            return (settings, workers, try context.pendingTaskCount(connection))
+            return (settings, try workerCount(connection), try TaskQueue.count(on: connection, BackgroundTaskEndpoints.pending))
         }
         let workerRunning = workers > 0
         func staff(_ value: JSONValue) -> JSONValue { isStaff ? value : .null }
@@ -65,6 +63,13 @@ enum ServerInfoEndpoint {
                 ("password_forgotten_enabled", .bool(passwordForgotten)),
             ])),
         ])
+    }
+
+    /// Workers alive now: registrations refreshed within the last 30 seconds.
+    static func workerCount(_ connection: PostgresConnection) throws -> Int {
+        try connection.query("""
+            SELECT count(*)::int AS n FROM daemon_instances WHERE kind = 'worker' AND last_seen > now() - interval '30 seconds'
+            """).singleRow().decode("n")
     }
 
     /// Python's `platform.platform()` shape: `Linux-6.1.0-13-amd64-x86_64`.

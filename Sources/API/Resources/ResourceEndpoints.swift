@@ -221,36 +221,22 @@ enum ResourceEndpoints {
 
     /// InvenTree's BulkDeleteMixin: `{"items": [pk, ...]}` and/or `{"filters": {field: value}}`.
     static func bulkDelete(_ resource: Resource, _ body: JSONValue, _ call: APICall, _ connection: PostgresConnection) throws {
-        let items = body["items"]
-        let filters = body["filters"]
-        let isEmptyItems: Bool = { if case .array(let list)? = items { return list.isEmpty }; return items == nil || items == .null }()
-        let isEmptyFilters: Bool = { if case .object(let list)? = filters { return list.isEmpty }; return filters == nil || filters == .null }()
-        if isEmptyItems && isEmptyFilters {
-            throw ValidationErrors("non_field_errors", "List of items or filters must be provided for bulk operation")
-        }
+        let selection = try BulkSelection(body)
         var conditions: [String] = []
         var parameters: [PostgresValue?] = []
-        if !isEmptyItems {
-            guard case .array(let list)? = items else { throw ValidationErrors("non_field_errors", "Items must be provided as a list") }
-            let ids = list.compactMap(ResourceWriter.integer)
-            guard ids.count == list.count else { throw ValidationErrors("non_field_errors", "Invalid items list provided") }
+        if let ids = selection.ids {
             parameters.append("{" + ids.map(String.init).joined(separator: ",") + "}")
             conditions.append("id = ANY($\(parameters.count)::integer[])")
         }
-        if !isEmptyFilters {
-            guard case .object(let members)? = filters else { throw ValidationErrors("non_field_errors", "Filters must be provided as a dict") }
-            for (name, value) in members {
-                guard let field = resource.fields.first(where: { $0.name == name && $0.column != nil }), let column = field.column
-                else { throw ValidationErrors("non_field_errors", "Invalid filters provided") }
-                if value == .null {
-                    conditions.append("\(column) IS NULL")
-                } else {
-                    guard let text = try? ResourceWriter.convert(value, field, connection) else {
-                        throw ValidationErrors("non_field_errors", "Invalid filters provided")
-                    }
-                    parameters.append(text)
-                    conditions.append("\(column) = $\(parameters.count)\(field.kind.sqlCast)")
-                }
+        for (name, value) in selection.filters ?? [] {
+            guard let field = resource.fields.first(where: { $0.name == name && $0.column != nil }), let column = field.column
+            else { throw BulkSelection.invalidFilters }
+            if value == .null {
+                conditions.append("\(column) IS NULL")
+            } else {
+                guard let text = try? ResourceWriter.convert(value, field, connection) else { throw BulkSelection.invalidFilters }
+                parameters.append(text)
+                conditions.append("\(column) = $\(parameters.count)\(field.kind.sqlCast)")
             }
         }
         do {
@@ -262,7 +248,7 @@ enum ResourceEndpoints {
                 }
             }
             let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE \(condition)", parameters).affectedRows
-            if deleted == 0 { throw ValidationErrors("non_field_errors", "No items found to delete") }
+            if deleted == 0 { throw BulkSelection.nothingFound }
         } catch let error as PostgresError {
             throw ResourceWriter.constraintErrors(error, resource) ?? error
         }

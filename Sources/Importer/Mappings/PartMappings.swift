@@ -71,5 +71,9 @@ enum PartMappings {
             "part": .reference("part_id", table: "part_part"),
             "user": .user("user_id"),
         ]),
+        ModelMapping("part.partcategorystar", table: "part_partcategorystar", [
+            "category": .reference("category_id", table: "part_partcategory"),
+            "user": .user("user_id"),
+        ]),
     ]
 }

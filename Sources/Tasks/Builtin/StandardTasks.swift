@@ -15,6 +15,8 @@ public enum StandardTasks {
         })
         MaintenanceTasks.register(in: &registry, retention: try MaintenanceTasks.Retention(configuration))
         LowStockNotifications.register(in: &registry)
+        StaleStockNotifications.register(in: &registry)
+        OverdueOrderNotifications.register(in: &registry)
         return registry
     }
 

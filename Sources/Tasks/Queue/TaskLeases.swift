@@ -149,13 +149,15 @@ public enum TaskLeases {
         WITH period AS (
             SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start
         ), advanced AS (
-            INSERT INTO task_schedule (name, period_start) SELECT $1, start FROM period
-            ON CONFLICT (name) DO UPDATE SET period_start = EXCLUDED.period_start
+            INSERT INTO task_schedule (name, period_start, interval_seconds) SELECT $1, start, $2::float8 FROM period
+            ON CONFLICT (name) DO UPDATE SET period_start = EXCLUDED.period_start, interval_seconds = EXCLUDED.interval_seconds
                 WHERE task_schedule.period_start < EXCLUDED.period_start
             RETURNING period_start
         )
         SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM advanced
         """)
+
+    static let recordScheduledTask = PreparedStatement("UPDATE task_schedule SET task_id = $2 WHERE name = $1")
 
     /// Enqueues `task` for the current period if no worker has yet; returns the new task's id, if this call enqueued it.
     /// Missed periods are not replayed: only the period that contains the database's `now()` counts.
@@ -167,7 +169,9 @@ public enum TaskLeases {
             let start: String = try row.decode(0)
             var options = TaskQueue.Options(maxAttempts: maxAttempts)
             options.uniqueKey = "\(task.name):\(start)"
-            return try TaskQueue.enqueue(on: connection, name: task.name, arguments: task.arguments, options: options)
+            let id = try TaskQueue.enqueue(on: connection, name: task.name, arguments: task.arguments, options: options)
+            if let id { try connection.execute(recordScheduledTask, [task.name, id]) }
+            return id
         }
     }
 

@@ -63,43 +63,6 @@ public enum TaskQueue {
         return try enqueue(on: connection, name: name, arguments: String(decoding: data, as: UTF8.self), options: options)
     }
 
-    /// One row of the queue, as `stockroom tasks` and the API show it.
-    public struct Row: Sendable {
-        public let id: Int64
-        public let name: String
-        public let arguments: String
-        public let queue: String
-        public let state: String
-        public let attempt: Int
-        public let maxAttempts: Int
-        public let runAfter: Date
-        public let createdAt: Date
-        public let startedAt: Date?
-        public let finishedAt: Date?
-        public let leaseOwner: String?
-        public let lastError: String?
-        public let errorContext: String?
-        public let result: String?
-    }
-
-    private static let columns = """
-        id, name, args::text AS args, queue, state, attempt, max_attempts, run_after, created_at, started_at,
-        finished_at, lease_owner, last_error, error_context, result
-        """
-
-    /// The tasks in `states`, oldest first, at most `limit`.
-    public static func list(on connection: PostgresConnection, states: [TaskState], limit: Int = 100) throws -> [Row] {
-        let names = "{" + states.map(\.rawValue).joined(separator: ",") + "}"
-        let result = try connection.query(
-            "SELECT \(columns) FROM task_queue WHERE state = ANY($1::text[]) ORDER BY id LIMIT $2", [names, limit])
-        return try result.map(decodeRow)
-    }
-
-    /// The task with `id`, if it exists.
-    public static func find(on connection: PostgresConnection, id: Int64) throws -> Row? {
-        try connection.query("SELECT \(columns) FROM task_queue WHERE id = $1", [id]).first.map(decodeRow)
-    }
-
     /// Tasks waiting to run (available), counting those not due yet.
     public static func pendingCount(on connection: PostgresConnection) throws -> Int {
         try connection.query(countPending).singleRow().decode(0, as: Int.self)
@@ -118,28 +81,10 @@ public enum TaskQueue {
             """, [id]) == 1
     }
 
-    /// Deletes a task that is not running; false if there is none or it is running.
-    @discardableResult
-    public static func delete(on connection: PostgresConnection, id: Int64) throws -> Bool {
-        try connection.execute("DELETE FROM task_queue WHERE id = $1 AND state <> 'running'", [id]) == 1
-    }
-
     /// Cancels an available task; false if it is not available.
     @discardableResult
     public static func cancel(on connection: PostgresConnection, id: Int64) throws -> Bool {
         try connection.execute(
             "UPDATE task_queue SET state = 'cancelled', finished_at = now() WHERE id = $1 AND state = 'available'", [id]) == 1
-    }
-
-    private static func decodeRow(_ row: PostgresRow) throws -> Row {
-        Row(id: try row.decode("id"), name: try row.decode("name"), arguments: try row.decode("args"),
-            queue: try row.decode("queue"), state: try row.decode("state"), attempt: try row.decode("attempt"),
-            maxAttempts: try row.decode("max_attempts"), runAfter: try row.decode("run_after"),
-            createdAt: try row.decode("created_at"), startedAt: try row.decode("started_at", as: Date?.self),
-            finishedAt: try row.decode("finished_at", as: Date?.self),
-            leaseOwner: try row.decode("lease_owner", as: String?.self),
-            lastError: try row.decode("last_error", as: String?.self),
-            errorContext: try row.decode("error_context", as: String?.self),
-            result: try row.decode("result", as: String?.self))
     }
 }

@@ -42,8 +42,11 @@ extension TaskWorker {
 
     private func runTasks(connection: PostgresConnection) {
         while let entry = nextEntry() {
+            let started = monotonicNanoseconds()
             let outcome = runBody(entry, connection: connection)
+            let ran = monotonicNanoseconds() - started
             let action: TaskLeaseStateMachine.Action = lock.withLock {
+                noteRunTime(ran)
                 switch outcome {
                 case .some(let outcome): return entry.machine.finished(outcome, random: Double.random(in: 0..<1))
                 case .none: return entry.machine.giveBack(delay: .milliseconds(250))

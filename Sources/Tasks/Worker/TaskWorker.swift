@@ -31,6 +31,8 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
     var liveThreads = 0
     /// When a task this worker put back (retry, busy lock) becomes due, so the loop claims then without a NOTIFY.
     var earliestDue: UInt64?
+    /// Recent run time of task bodies (nanoseconds, moving average); nil until a task ran.
+    var averageRunNanoseconds: Double?
     /// Successes waiting to be written, and whether a task thread is writing them now.
     var pendingCompletions: [(entry: TaskEntry, result: String?)] = []
     var flushingCompletions = false
@@ -84,8 +86,17 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
     var capacity: Int {
         lock.withLock {
             if !waiting.isEmpty && waiting.count >= settings.threads { return 0 }
-            return max(0, settings.threads + settings.prefetch - waiting.count - running.count)
+            return max(0, settings.threads + prefetchLimit - waiting.count - running.count)
         }
+    }
+
+    /// Tasks claimed beyond the threads now. Called with `lock` held.
+    var prefetchLimit: Int { settings.prefetch(averageRunNanoseconds: averageRunNanoseconds) }
+
+    /// A task body ran for `nanoseconds`. Called with `lock` held.
+    func noteRunTime(_ nanoseconds: UInt64) {
+        let sample = Double(nanoseconds)
+        averageRunNanoseconds = averageRunNanoseconds.map { $0 * 0.8 + sample * 0.2 } ?? sample
     }
 
     /// Hands claimed tasks to the task threads.
@@ -128,7 +139,7 @@ public final class TaskWorker: DaemonService, @unchecked Sendable {
         let deadline = monotonicNanoseconds() + timeout.nanoseconds
         lock.withLock {
             while !stopping && (waiting.count >= settings.threads
-                                || waiting.count + running.count >= settings.threads + settings.prefetch) {
+                                || waiting.count + running.count >= settings.threads + prefetchLimit) {
                 if !lock.wait(until: deadline) { break }
             }
         }

@@ -6,8 +6,13 @@ public struct TaskWorkerSettings: Sendable {
     public var threads: Int = 4
     /// Queues this worker claims from (`worker_queues`, comma-separated).
     public var queues: [String] = [TaskQueue.defaultQueue]
-    /// Tasks claimed beyond the free threads, so a thread never waits for a claim round trip (`worker_prefetch`).
+    /// Tasks claimed beyond the free threads, so a thread never waits for a claim round trip (`worker_prefetch`);
+    /// more when tasks are quick, up to what the threads run in `prefetchHorizon` at the recent run time.
     public var prefetch: Int = 8
+    /// How much work ahead a worker claims when tasks are quick: claiming (and completing) a deep queue of short
+    /// tasks in large batches costs the database far less per task, and holds them back from other workers at most
+    /// this long.
+    public var prefetchHorizon: Duration = .milliseconds(100)
     /// Claimed tasks at most per claim statement.
     public var claimBatch: Int = 64
     /// The longest the claim loop waits for a NOTIFY before looking at the queue anyway (`worker_poll_interval`).
@@ -18,6 +23,15 @@ public struct TaskWorkerSettings: Sendable {
     public var drainTimeout: Duration = .seconds(75)
 
     public init() {}
+
+    /// Tasks to claim beyond the threads when bodies recently ran `averageRunNanoseconds` each (nil: none ran yet):
+    /// the configured prefetch, or as many as the threads run within the prefetch horizon when that is more (at
+    /// most two claim batches).
+    public func prefetch(averageRunNanoseconds: Double?) -> Int {
+        guard let average = averageRunNanoseconds else { return prefetch }
+        let quick = Double(threads) * Double(prefetchHorizon.nanoseconds) / max(average, 1_000)
+        return max(prefetch, Int(min(quick, Double(2 * claimBatch))))
+    }
 
     public init(_ configuration: Configuration) throws {
         threads = try configuration.int("worker_threads", default: threads, range: 1...256)

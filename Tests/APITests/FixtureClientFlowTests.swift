@@ -87,6 +87,14 @@ extension FixtureAPITests {
                        "stock_files/105/flash_log.txt")
     }
 
+    func testStockQuantityIsRequired() throws {
+        let options = try json(send(.OPTIONS, "/api/stock/"), status: 200)
+        XCTAssertEqual(options["actions"]?["POST"]?["quantity"]?["required"], .bool(true))
+        XCTAssertEqual(keys(try json(send(.POST, "/api/stock/", body: #"{"part": 1, "location": 1}"#), status: 400)), ["quantity"])
+        let created = try json(send(.POST, "/api/stock/", body: #"{"part": 1, "location": 1, "quantity": 3}"#), status: 201)
+        XCTAssertTrue([JSONValue.int(3), .double(3)].contains(created["quantity"] ?? .null), "\(String(describing: created["quantity"]))")
+    }
+
     func testParameterValuesMustBeOneOfTheTemplateChoices() throws {
         let template = try json(send(.POST, "/api/parameter/template/", body: #"{"name": "Colour", "choices": "red, green"}"#), status: 201)
         guard let templatePK = template["pk"]?.intValue else { return XCTFail("no pk") }

@@ -8,7 +8,7 @@ import pytest
 import requests
 from inventree.api import InvenTreeAPI
 from inventree.base import Attachment
-from inventree.part import BomItem, Part, PartCategory
+from inventree.part import BomItem, Part, PartCategory, PartTestTemplate
 from inventree.stock import StockItem, StockLocation
 
 from conftest import http_error
@@ -121,6 +121,19 @@ def test_stock_and_location_writes(clients, user):
 
 
 @pytest.mark.parametrize("user", USERS)
+def test_test_results_and_stock_metadata_need_stock_changes(clients, user):
+    api = clients[user]
+    allowed = "stock" in MAY_CHANGE[user]
+    template = PartTestTemplate.list(api)[0]
+    item = StockItem.list(api, part=template.part, limit=1)[0]
+    before = len(item.getTestResults())
+    assert refused(lambda: item.uploadTestResult(template.pk, True, value=user)) == (None if allowed else 403)
+    assert len(item.getTestResults()) == before + (1 if allowed else 0)
+    assert refused(lambda: item.setMetadata({"checked_by": user})) == (None if allowed else 403)
+    assert isinstance(item.getMetadata(), dict)
+
+
+@pytest.mark.parametrize("user", USERS)
 def test_attachment_writes_follow_the_record(clients, user, tmp_path):
     api = clients[user]
     source = tmp_path / "note.txt"
@@ -158,6 +171,11 @@ def test_media_of_parts_and_companies(demo_stack, clients, user):
         status, content = media_status(demo_stack, url, token)
         assert status == 200, url
         assert content == (demo_stack.media_source / url.removeprefix("/media/")).read_bytes()
+    # images show inline, other files download
+    headers = {"Authorization": f"Token {token}"}
+    assert "Content-Disposition" not in requests.get(demo_stack.url + "/media/part_images/0402.jpg", headers=headers, timeout=10).headers
+    assert requests.get(demo_stack.url + "/media/part_files/85/1591BTBU.pdf", headers=headers,
+                        timeout=10).headers["Content-Disposition"] == 'attachment; filename="1591BTBU.pdf"'
     image = Part(clients[user], 1).image
     assert media_status(demo_stack, image, token)[0] == 200
 

@@ -257,3 +257,24 @@ def test_location_metadata(api):
     location.setMetadata({"shelf": "A"}, overwrite=True)
     location.setMetadata({"bin": 3})
     assert location.getMetadata() == {"shelf": "A", "bin": 3}
+
+
+def test_stock_item_metadata_and_fields(api):
+    item = StockItem.list(api, limit=1)[0]
+    assert item.metadata_url == f"metadata/stockitem/{item.pk}/"
+    item.setMetadata({"audit": "2026"}, overwrite=True)
+    item.setMetadata({"ok": True})
+    assert item.getMetadata() == {"audit": "2026", "ok": True}
+    names = StockItem.fieldNames(api)
+    assert {"part", "quantity", "location", "serial", "batch", "status"} <= set(names)
+    assert StockItem.fieldInfo("quantity", api)["required"] is True
+
+
+def test_count_several_items_at_once(api):
+    items = [new_item(api, quantity) for quantity in (5, 6)]
+    StockItem.countStockItems(api, [{"pk": item.pk, "quantity": 50 + item.quantity} for item in items], notes="stocktake")
+    for item in items:
+        before = item.quantity
+        item.reload()
+        assert item.quantity == 50 + before
+        assert item.getTrackingEntries()[0].notes == "stocktake"

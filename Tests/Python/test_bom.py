@@ -60,9 +60,15 @@ def test_invalid_lines_are_refused(api):
     with pytest.raises(requests.exceptions.HTTPError) as error:
         BomItem.create(api, {"part": 100, "sub_part": 100, "quantity": 1})
     assert http_error(error)[0] == 400
+    # the quantity is declared on InvenTree's serializer, so required
     with pytest.raises(requests.exceptions.HTTPError) as error:
         BomItem.create(api, {"part": 100, "sub_part": 2})
-    assert http_error(error)[0] == 400 or "quantity" in str(error.value)
+    assert http_error(error) == (400, {"quantity": ["This field is required."]})
+    # only assemblies have a BOM
+    with pytest.raises(requests.exceptions.HTTPError) as error:
+        BomItem.create(api, {"part": 2, "sub_part": 3, "quantity": 1})
+    status, body = http_error(error)
+    assert status == 400 and list(body) == ["part"]
 
 
 def test_substitutes(api):

@@ -242,8 +242,7 @@ def test_bulk_delete(api):
         new_item(api, index + 50, location=location.pk)
     items = [item.pk for item in StockItem.list(api, location=location.pk)]
     assert len(items) == 5
-    response = StockItem.bulkDelete(api, items=items)
-    assert response.status_code == 204
+    StockItem.bulkDelete(api, items=items)
     assert StockLocation(api, pk=location.pk).getStockItems() == []
     for index in range(3):
         new_item(api, index + 1, location=location.pk)

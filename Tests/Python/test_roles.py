@@ -65,6 +65,14 @@ def test_everyone_reads_parts_categories_bom_stock_and_locations(clients, user):
     assert assembly.getBomItems()
     item = StockItem.list(api, limit=1)[0]
     assert item.getPart().pk == item.part
+    assert item.getLocation() is None or item.getLocation().pk == item.location
+    # the history, test results, parameters and attachments of what they may view
+    admin_item = StockItem(clients["admin"], item.pk)
+    assert len(item.getTrackingEntries()) == len(admin_item.getTrackingEntries()) > 0
+    assert len(item.getTestResults()) == len(admin_item.getTestResults())
+    assert len(Part(api, 1).getParameters()) == len(Part(clients["admin"], 1).getParameters()) > 0
+    assert [a.pk for a in Part(api, 85).getAttachments()] == [a.pk for a in Part(clients["admin"], 85).getAttachments()]
+    assert len(Part(api, 85).getAttachments()) >= 2
 
 
 @pytest.mark.parametrize("user", USERS)

@@ -54,8 +54,8 @@ class Stack:
             "STOCKROOM_CONFIG": "/dev/null",
             "STOCKROOM_DATABASE_URL": fresh_database(f"py_{name}"),
             "STOCKROOM_REDIS_URL": os.environ["STOCKROOM_TEST_REDIS_URL"],
-            # `stockroom run --state-dir` serves <state>/media: the import writes there too
-            "STOCKROOM_MEDIA_ROOT": str(self.scratch / "state" / "media"),
+            # outside the state directory: `stockroom run` must serve the configured media root
+            "STOCKROOM_MEDIA_ROOT": str(self.scratch / "media"),
         }
         run([BIN / "stockroom", "migrate"], self.env)
         load(self)

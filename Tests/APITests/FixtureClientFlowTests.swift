@@ -85,6 +85,14 @@ extension FixtureAPITests {
         XCTAssertEqual(try Array(Data(contentsOf: URL(fileURLWithPath: mediaRoot + "/stock_files/105/flash_log.txt"))), log)
         XCTAssertEqual(try scalar("SELECT attachment FROM stock_stockitemtestresult WHERE id = $1", [withFile["pk"]?.intValue], as: String.self),
                        "stock_files/105/flash_log.txt")
+        // a refused result keeps no file; an unknown item is reported as such
+        let refused = try json(sendMultipart(.POST, "/api/stock/test/", fields: [("stock_item", "105"), ("test", "no such test")],
+                                             file: ("attachment", "orphan.txt", log), as: "admin"), status: 400)
+        XCTAssertEqual(keys(refused), ["test"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: mediaRoot + "/stock_files/105/orphan.txt"))
+        let unknownItem = try json(sendMultipart(.POST, "/api/stock/test/", fields: [("stock_item", "999999"), ("test", "x")],
+                                                 file: ("attachment", "orphan.txt", log), as: "admin"), status: 400)
+        XCTAssertEqual(keys(unknownItem).first, "stock_item")
     }
 
     func testStockQuantityIsRequired() throws {

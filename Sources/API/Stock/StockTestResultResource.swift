@@ -114,24 +114,31 @@ enum StockTestResultResource {
         guard let form = try MediaUpload.form(call.request, mediaRoot: context.mediaRoot) else { return nil }
         defer { form.removeFiles() }
         var members = MediaUpload.textFields(form)
-        if let file = form.file("attachment") {
-            guard let item = members.first(where: { $0.0 == "stock_item" })?.1.stringValue.flatMap({ Int($0) }),
-                  try !ResourceSQL.query(connection, "SELECT 1 FROM stock_stockitem WHERE id = $1", [item]).isEmpty else {
-                // the standard validation reports the missing or unknown stock item
-                return nil
-            }
-            let stored: (path: String, size: Int)
+        var storedPath: String?
+        // The file is kept only for an existing item; otherwise the write below reports the item.
+        if let file = form.file("attachment"),
+           let item = members.first(where: { $0.0 == "stock_item" })?.1.stringValue.flatMap({ Int($0) }),
+           try !ResourceSQL.query(connection, "SELECT 1 FROM stock_stockitem WHERE id = $1", [item]).isEmpty {
             do {
-                stored = try MediaUpload.store(file, directory: "stock_files/\(item)", mediaRoot: context.mediaRoot)
+                storedPath = try MediaUpload.store(file, directory: "stock_files/\(item)", mediaRoot: context.mediaRoot).path
             } catch {
                 context.logger.error("test result attachment: \(error)", ["REQUEST_ID": call.request.requestID])
                 throw APIError(status: 500, detail: "The file could not be stored.")
             }
-            if let redis = context.redis { _ = try? redis.del("stockroom:media:owner:" + stored.path) }
-            members.append((storedFileKey, .object([("path", .string(stored.path))])))
         }
-        let id = try ResourceWriter.write(resource, body: .object(members), existingID: nil, partial: false,
+        if let storedPath {
+            if let redis = context.redis { _ = try? redis.del("stockroom:media:owner:" + storedPath) }
+            members.append((storedFileKey, .object([("path", .string(storedPath))])))
+        }
+        let id: Int
+        do {
+            id = try ResourceWriter.write(resource, body: .object(members), existingID: nil, partial: false,
                                           userID: call.user.user.id, connection: connection)
+        } catch {
+            // a refused result leaves no file behind
+            if let storedPath { unlink(context.mediaRoot + "/" + storedPath) }
+            throw error
+        }
         return try ResourceEndpoints.detail(resource, call, id: id, connection, status: 201)
     }
 

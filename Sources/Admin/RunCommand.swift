@@ -20,13 +20,16 @@ enum RunCommand {
         let runtimeDirectory = stateDirectory + "/run"
         try makeDirectory(stateDirectory)
         try makeDirectory(runtimeDirectory)
-        try makeDirectory(stateDirectory + "/media")
 
         let report: (String) -> Void = { line in
             let text = "run    | " + line + "\n"
             _ = text.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
         }
         let configuration = try Configuration.load()
+        // A configured media root is the one `stockroom import-inventree` wrote into; otherwise the state directory's.
+        let mediaRoot = configuration.source(of: ImportCommand.mediaRootKey) == .default ? stateDirectory + "/media"
+            : try configuration.string(ImportCommand.mediaRootKey, default: ImportCommand.defaultMediaRoot)
+        try makeDirectory(mediaRoot)
         var services: DevelopmentServices? = nil
         var databaseURL = try DatabaseSettings(configuration).url
         var redisURL = try configuration.string(RedisSettings.urlKey, default: RedisSettings.defaultURL)
@@ -56,7 +59,7 @@ enum RunCommand {
             "STOCKROOM_REDIS_URL": redisURL,
             "STOCKROOM_WEB_SOCKET": sockets.webPath,
             "STOCKROOM_STATE_DIR": stateDirectory,
-            "STOCKROOM_MEDIA_ROOT": stateDirectory + "/media",
+            "STOCKROOM_MEDIA_ROOT": mediaRoot,
         ]
         let directory = try executableDirectory()
         if configuration.source(of: "static_root") == .default, let checkout = checkoutDirectory(startingAt: [directory, try absolutePath(".")]) {

@@ -20,19 +20,7 @@ final class AttachmentAPITests: DemoDataTestCase {
     }
 
     private func upload(_ fields: [(String, String)], file: (name: String, bytes: [UInt8])?, as user: String) -> HTTPResponse {
-        let boundary = "----stockroom-test-boundary"
-        var body: [UInt8] = []
-        for (name, value) in fields {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        if let file {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
-            body += file.bytes + Array("\r\n".utf8)
-        }
-        body += Array("--\(boundary)--\r\n".utf8)
-        let headers = [("Host", "testserver"), ("Content-Type", "multipart/form-data; boundary=\(boundary)")] + auth(user)
-        return router.respond(to: HTTPRequest(method: .POST, path: "/api/attachment/", headers: HTTPHeaders(headers),
-                                              body: .bytes(body), remoteAddress: "192.0.2.7:41000", requestID: "test"))
+        sendMultipart(.POST, "/api/attachment/", fields: fields, file: file.map { ("attachment", $0.name, $0.bytes) }, as: user)
     }
 
     func testUploadsAreStoredUnderSafeUniqueNames() throws {
@@ -111,16 +99,7 @@ final class PartImageUploadTests: DemoDataTestCase {
     }
 
     private func patch(_ path: String, file: (name: String, bytes: [UInt8]), fields: [(String, String)] = [], as user: String) -> HTTPResponse {
-        let boundary = "----image-boundary"
-        var body: [UInt8] = []
-        for (name, value) in fields {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\(file.name)\"\r\n\r\n".utf8)
-        body += file.bytes + Array("\r\n--\(boundary)--\r\n".utf8)
-        let headers = [("Host", "testserver"), ("Content-Type", "multipart/form-data; boundary=\(boundary)")] + auth(user)
-        return router.respond(to: HTTPRequest(method: .PATCH, path: path, headers: HTTPHeaders(headers), body: .bytes(body),
-                                              remoteAddress: "192.0.2.7:41000", requestID: "test"))
+        sendMultipart(.PATCH, path, fields: fields, file: ("image", file.name, file.bytes), as: user)
     }
 
     func testImagesAreStoredAndNonImagesRefused() throws {

@@ -83,6 +83,25 @@ class DemoDataTestCase: XCTestCase {
         return router.respond(to: request)
     }
 
+    /// Sends a `multipart/form-data` request through the router as `user`: text `fields`, then `file` (its form field
+    /// name, file name and bytes).
+    func sendMultipart(_ method: HTTPMethod, _ path: String, fields: [(String, String)],
+                       file: (field: String, name: String, bytes: [UInt8])?, as user: String) -> HTTPResponse {
+        let boundary = "----stockroom-test-boundary"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        if let file {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        let headers = [("Host", "testserver"), ("Content-Type", "multipart/form-data; boundary=\(boundary)")] + auth(user)
+        return router.respond(to: HTTPRequest(method: method, path: path, headers: HTTPHeaders(headers), body: .bytes(body),
+                                              remoteAddress: "192.0.2.7:41000", requestID: "test"))
+    }
+
     /// The JSON body of a response (asserting the exact content type and, when given, the status).
     func json(_ response: HTTPResponse, status: Int? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> JSONValue {
         if let status { XCTAssertEqual(response.status, status, "body: \(text(response))", file: file, line: line) }

@@ -69,9 +69,13 @@ final class FixtureAPITests: DemoDataTestCase {
     }
 
     func testVariantsTestTemplatesAndBOM() throws {
+        // `variant_of` names the direct variants (`get_children`), `ancestor` every level below
         let variants = array(try get("/api/part/?variant_of=10000")).compactMap { $0["pk"] }
-        XCTAssertEqual(variants.count, try scalar("SELECT count(*)::int FROM part_part WHERE variant_of_id = 10000 OR variant_of_id IN (SELECT id FROM part_part WHERE variant_of_id = 10000)", as: Int.self))
+        XCTAssertEqual(variants.count, try scalar("SELECT count(*)::int FROM part_part WHERE variant_of_id = 10000", as: Int.self))
         XCTAssertFalse(variants.isEmpty)
+        let descendants = array(try get("/api/part/?ancestor=10000")).compactMap { $0["pk"] }
+        XCTAssertEqual(descendants.count, try scalar("SELECT count(*)::int FROM part_part WHERE variant_of_id = 10000 OR variant_of_id IN (SELECT id FROM part_part WHERE variant_of_id = 10000)", as: Int.self))
+        XCTAssertGreaterThan(descendants.count, variants.count)
         // A variant's test templates include its template's.
         let variant = try scalar("SELECT id FROM part_part WHERE variant_of_id = 10000 ORDER BY id LIMIT 1", as: Int.self)
         let templates = array(try get("/api/part/test-template/?part=\(variant)"))

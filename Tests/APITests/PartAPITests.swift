@@ -62,12 +62,14 @@ final class PartAPITests: DemoDataTestCase {
         let templates = try pks("/api/part/?is_template=true")
         XCTAssertFalse(templates.isEmpty)
         for template in templates {
-            let variants = Set(try pks("/api/part/?variant_of=\(template)"))
-            XCTAssertEqual(variants, Set(try ids("WITH RECURSIVE v(id) AS (SELECT id FROM part_part WHERE variant_of_id = \(template) UNION ALL SELECT p.id FROM part_part p JOIN v ON p.variant_of_id = v.id) SELECT id FROM v")))
-            XCTAssertEqual(Set(try pks("/api/part/?ancestor=\(template)")), variants)
+            // `variant_of`: the direct variants; `ancestor`: every level below
+            XCTAssertEqual(Set(try pks("/api/part/?variant_of=\(template)")),
+                           Set(try ids("SELECT id FROM part_part WHERE variant_of_id = \(template)")))
+            XCTAssertEqual(Set(try pks("/api/part/?ancestor=\(template)")), Set(try ids("WITH RECURSIVE v(id) AS (SELECT id FROM part_part WHERE variant_of_id = \(template) UNION ALL SELECT p.id FROM part_part p JOIN v ON p.variant_of_id = v.id) SELECT id FROM v")))
         }
         let notTemplate = try scalar("SELECT id FROM part_part WHERE NOT is_template ORDER BY id LIMIT 1", as: Int.self)
-        XCTAssertEqual(send(.GET, "/api/part/?variant_of=\(notTemplate)").status, 400)
+        XCTAssertEqual(try pks("/api/part/?variant_of=\(notTemplate)"), [])
+        XCTAssertEqual(send(.GET, "/api/part/?variant_of=999999").status, 400)
         if let ipn = try pool.withConnection({ try $0.query("SELECT ipn FROM part_part WHERE coalesce(ipn, '') <> '' LIMIT 1").first?.decode(0, as: String.self) }) {
             XCTAssertEqual(Set(try pks("/api/part/?IPN=\(ipn.lowercased())")), Set(try ids("SELECT id FROM part_part WHERE lower(ipn) = lower('\(ipn)')")))
         }
@@ -160,6 +162,9 @@ final class PartAPITests: DemoDataTestCase {
                        .string("Renamed widget"))
 
         XCTAssertEqual(send(.DELETE, "/api/part/\(pk)/", as: "reader").status, 403)
+        XCTAssertEqual(try json(send(.DELETE, "/api/part/\(pk)/", as: "engineer"), status: 400)["non_field_errors"],
+                       .array([.string("Cannot delete this part as it is still active")]))
+        _ = try json(send(.PATCH, "/api/part/\(pk)/", as: "engineer", body: #"{"active": false}"#), status: 200)
         XCTAssertEqual(send(.DELETE, "/api/part/\(pk)/", as: "engineer").status, 204)
         let gone = send(.GET, "/api/part/\(pk)/")
         XCTAssertEqual(try json(gone, status: 404)["detail"], .string("No Part matches the given query."))
@@ -169,7 +174,8 @@ final class PartAPITests: DemoDataTestCase {
     func testBulkDelete() throws {
         var created: [Int] = []
         for index in 0..<3 {
-            let body = try json(send(.POST, "/api/part/", as: "allaccess", body: #"{"name": "Bulk \#(index)", "keywords": "bulk-delete-test"}"#), status: 201)
+            let body = try json(send(.POST, "/api/part/", as: "allaccess",
+                                     body: #"{"name": "Bulk \#(index)", "keywords": "bulk-delete-test", "active": false}"#), status: 201)
             if case .int(let pk)? = body["pk"] { created.append(pk) }
         }
         XCTAssertEqual(try json(send(.DELETE, "/api/part/", as: "allaccess", body: "{}"), status: 400)["non_field_errors"],
@@ -177,6 +183,12 @@ final class PartAPITests: DemoDataTestCase {
         XCTAssertEqual(try json(send(.DELETE, "/api/part/", as: "allaccess", body: #"{"items": 5}"#), status: 400)["non_field_errors"],
                        .array([.string("Items must be provided as a list")]))
         XCTAssertEqual(send(.DELETE, "/api/part/", as: "reader", body: #"{"items": [\#(created[0])]}"#).status, 403)
+        // each part's own delete rules hold in a bulk delete, which then deletes nothing
+        let active = try json(send(.POST, "/api/part/", as: "allaccess", body: #"{"name": "Bulk active", "keywords": "bulk-active"}"#), status: 201)
+        guard case .int(let activePK)? = active["pk"] else { return XCTFail("no pk") }
+        XCTAssertEqual(try json(send(.DELETE, "/api/part/", as: "allaccess", body: #"{"items": [\#(created[0]), \#(activePK)]}"#),
+                                status: 400)["non_field_errors"], .array([.string("Cannot delete this part as it is still active")]))
+        XCTAssertEqual(try scalar("SELECT count(*)::int FROM part_part WHERE id = $1", [created[0]], as: Int.self), 1)
         XCTAssertEqual(send(.DELETE, "/api/part/", as: "allaccess", body: #"{"items": [\#(created[0]), \#(created[1])]}"#).status, 204)
         XCTAssertEqual(send(.DELETE, "/api/part/", as: "allaccess", body: #"{"filters": {"keywords": "bulk-delete-test"}}"#).status, 204)
         XCTAssertEqual(try scalar("SELECT count(*)::int FROM part_part WHERE keywords = 'bulk-delete-test'", as: Int.self), 0)

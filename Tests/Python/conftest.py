@@ -1,14 +1,22 @@
-"""A whole Stockroom stack for the client tests: a fresh database in the private PostgreSQL that
-scripts/with-services started, the demo dataset imported, and `stockroom run` in front of it."""
+"""Whole Stockroom stacks for the client tests: a fresh database in the private PostgreSQL that
+scripts/with-services started, a dataset imported, and `stockroom run` in front of it.
+
+`demo_stack` holds InvenTree's demo dataset (four users with different roles); `fixtures_stack` holds
+the fixtures InvenTree's own test server loads for the Python client's test suite, with that suite's
+superuser testuser/testpassword."""
+import json
 import os
 import pathlib
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import time
+import zlib
 
 import pytest
+from inventree.api import InvenTreeAPI
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -46,6 +54,7 @@ class Stack:
             "STOCKROOM_CONFIG": "/dev/null",
             "STOCKROOM_DATABASE_URL": fresh_database(f"py_{name}"),
             "STOCKROOM_REDIS_URL": os.environ["STOCKROOM_TEST_REDIS_URL"],
+            # outside the state directory: `stockroom run` must serve the configured media root
             "STOCKROOM_MEDIA_ROOT": str(self.scratch / "media"),
         }
         run([BIN / "stockroom", "migrate"], self.env)
@@ -72,9 +81,24 @@ class Stack:
         assert status == 0, (self.scratch / "run.log").read_text()
 
 
+DEMO_MEDIA = SHARED / "demo-dataset" / "media"
+
+
 def import_demo(stack):
     stack.stockroom("import-inventree", str(SHARED / "demo-dataset" / "inventree_data_api530.json"),
-                    "--media", str(SHARED / "demo-dataset" / "media"))
+                    "--media", str(DEMO_MEDIA))
+    stack.media_source = DEMO_MEDIA
+
+
+FIXTURES_USER = ("testuser", "testpassword")
+
+
+def import_fixtures(stack):
+    stack.stockroom("import-inventree", str(SHARED / "inventree-fixtures"))
+    password_file = stack.scratch / "testuser.password"
+    password_file.write_text(FIXTURES_USER[1] + "\n")
+    stack.stockroom("createsuperuser", "--username", FIXTURES_USER[0], "--email", "testuser@example.com",
+                    "--password-file", str(password_file))
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +106,44 @@ def demo_stack():
     stack = Stack("demo", import_demo)
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def fixtures_stack():
+    stack = Stack("fixtures", import_fixtures)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def api(fixtures_stack):
+    """The client signed in as the fixtures' superuser, with token authentication as the client's own tests use."""
+    username, password = FIXTURES_USER
+    return InvenTreeAPI(fixtures_stack.url, username=username, password=password, timeout=30,
+                        token_name="python-test", use_token_auth=True)
+
+
+@pytest.fixture
+def png_file(tmp_path):
+    """A real 2x2 PNG image on disk."""
+    path = tmp_path / "dummy_image.png"
+    path.write_bytes(png_bytes())
+    return path
+
+
+def png_bytes(width=2, height=2, rgb=(255, 0, 0)):
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def http_error(excinfo):
+    """Status and decoded JSON body of the HTTPError the client raised (InvenTreeAPI.request puts them in its detail)."""
+    detail = excinfo.value.args[0]
+    try:
+        body = json.loads(detail["body"])
+    except ValueError:
+        body = detail["body"]
+    return detail["status_code"], body

@@ -88,19 +88,11 @@ enum AttachmentResource {
                        _ connection: PostgresConnection) throws -> HTTPResponse {
         var fields: [String: String] = [:]
         var file: MultipartPart?
-        var form: MultipartFormData?
+        let form = try MediaUpload.form(call.request, mediaRoot: context.mediaRoot)
         defer { form?.removeFiles() }
-        if let type = call.request.headers["Content-Type"], type.lowercased().hasPrefix("multipart/form-data") {
-            let temporary = context.mediaRoot + "/.uploads"
-            mkdir(context.mediaRoot, 0o755)
-            mkdir(temporary, 0o700)
-            do {
-                form = try MultipartParser.parse(call.request.body, contentType: type, temporaryDirectory: temporary)
-            } catch {
-                throw APIError.badRequest("Multipart form parse error - \(error)")
-            }
-            for part in form?.parts ?? [] where part.filename == nil { fields[part.name] = part.text ?? "" }
-            file = form?.file("attachment")
+        if let form {
+            for part in form.parts where part.filename == nil { fields[part.name] = part.text ?? "" }
+            file = form.file("attachment")
         } else if case .object(let members) = body {
             for (name, value) in members {
                 switch value {

@@ -12,20 +12,10 @@ enum ImageUpload {
     static func override(_ resource: @escaping () -> Resource, context: APIContext, directory: String)
         -> (APICall, Int, Bool, PostgresConnection) throws -> HTTPResponse? {
         return { call, id, partial, connection in
-            guard let type = call.request.headers["Content-Type"], type.lowercased().hasPrefix("multipart/form-data") else { return nil }
-            let resource = resource()
-            let temporary = context.mediaRoot + "/.uploads"
-            mkdir(context.mediaRoot, 0o755)
-            mkdir(temporary, 0o700)
-            let form: MultipartFormData
-            do {
-                form = try MultipartParser.parse(call.request.body, contentType: type, temporaryDirectory: temporary)
-            } catch {
-                throw APIError.badRequest("Multipart form parse error - \(error)")
-            }
+            guard let form = try MediaUpload.form(call.request, mediaRoot: context.mediaRoot) else { return nil }
             defer { form.removeFiles() }
-            let fields: [(String, JSONValue)] = form.parts.filter { $0.filename == nil && $0.name != "image" }
-                .map { ($0.name, .string($0.text ?? "")) }
+            let resource = resource()
+            let fields = MediaUpload.textFields(form).filter { $0.0 != "image" }
             if let image = form.file("image") {
                 guard MediaUpload.isImage(image.content) else { throw ValidationErrors("image", invalidImage) }
                 let stored: (path: String, size: Int)

@@ -22,6 +22,25 @@ enum MediaUpload {
         return name.isEmpty ? "file" : name
     }
 
+    /// The request's `multipart/form-data` body, its files spooled under the media root's `.uploads`
+    /// (the caller removes them); nil for any other content type. A malformed form is a 400.
+    static func form(_ request: HTTPRequest, mediaRoot: String) throws -> MultipartFormData? {
+        guard let type = request.headers["Content-Type"], type.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        let temporary = mediaRoot + "/.uploads"
+        mkdir(mediaRoot, 0o755)
+        mkdir(temporary, 0o700)
+        do {
+            return try MultipartParser.parse(request.body, contentType: type, temporaryDirectory: temporary)
+        } catch {
+            throw APIError.badRequest("Multipart form parse error - \(error)")
+        }
+    }
+
+    /// The form's text fields (the parts without a file name).
+    static func textFields(_ form: MultipartFormData) -> [(String, JSONValue)] {
+        form.parts.filter { $0.filename == nil }.map { ($0.name, .string($0.text ?? "")) }
+    }
+
     /// Stores `part` as `<directory>/<safe name>` under `mediaRoot`; returns the path relative to the media root.
     static func store(_ part: MultipartPart, directory: String, mediaRoot: String) throws -> (path: String, size: Int) {
         try makeDirectories(mediaRoot + "/" + directory)

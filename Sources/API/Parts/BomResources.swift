@@ -116,7 +116,12 @@ enum BomResources {
             // A part's BOM includes the inherited lines of the templates it is a variant of.
             .related("part", table: "part_part", condition: "(t.part_id = $ OR (t.inherited AND t.part_id IN \(ancestors(of: "$::integer"))))"),
             .related("sub_part", table: "part_part", condition: "t.sub_part_id = $"),
-            .related("uses", table: "part_part", condition: "t.sub_part_id = $"),
+            // `get_used_in_bom_item_filter`: the part itself, a template it is a variant of (lines that allow
+            // variants), or a substitute for the line's part
+            .related("uses", table: "part_part", condition: """
+                (t.sub_part_id = $ OR (t.allow_variants AND t.sub_part_id IN \(ancestors(of: "$::integer"))) \
+                OR t.id IN (SELECT s.bom_item_id FROM part_bomitemsubstitute s WHERE s.part_id = $))
+                """),
             .boolean("optional", "t.optional"), .boolean("consumable", "t.consumable"), .boolean("inherited", "t.inherited"),
             .boolean("allow_variants", "t.allow_variants"), .boolean("validated", "t.validated"),
             .boolean("sub_part_trackable", "(SELECT p.trackable FROM part_part p WHERE p.id = t.sub_part_id)"),

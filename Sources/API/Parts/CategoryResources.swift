@@ -131,7 +131,14 @@ enum CategoryResources {
         resource.detailName = "Category Parameter Detail"
         resource.permissionTable = "part_partcategoryparametertemplate"
         resource.filters = [
-            .related("category", table: "part_partcategory", condition: "t.category_id = $"),
+            // with `fetch_parent` (the default) the templates of the category's ancestors come too
+            ResourceFilter("category") { text, builder in
+                guard let id = try builder.relatedObject("category", text, table: "part_partcategory") else { return }
+                let value = builder.bind(id)
+                builder.add(FilterBuilder.flag(builder.query("fetch_parent")) ?? true
+                    ? "t.category_id IN (SELECT unnest(c.tree_path) FROM part_partcategory c WHERE c.id = \(value))"
+                    : "t.category_id = \(value)")
+            },
             .related("template", table: "common_parametertemplate", condition: "t.template_id = $"),
         ]
         resource.ordering = [("category", "t.category_id"), ("template", "t.template_id")]

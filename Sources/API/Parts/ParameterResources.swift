@@ -84,7 +84,30 @@ enum ParameterResources {
         resource.validate = { context in
             context.extraColumns.append(("updated_by_id", String(context.userID), "::integer"))
             context.extraColumns.append(("updated", "now", "::timestamptz"))
+            try checkChoices(&context)
         }
         return resource
     }()
+
+    /// Parameter.clean(): a template with choices takes only one of them (`get_choices`: comma-separated, trimmed).
+    static func checkChoices(_ context: inout WriteContext) throws {
+        var template = context.values["template"] ?? nil
+        var data = context.values["data"] ?? nil
+        if let existing = context.existingID, template == nil || data == nil,
+           let row = try ResourceSQL.query(context.connection, "SELECT template_id, data FROM common_parameter WHERE id = $1",
+                                           [existing]).first {
+            let storedTemplate = try row.decode(0, as: Int.self)
+            let storedData = try row.decode(1, as: String?.self)
+            template = template ?? String(storedTemplate)
+            data = data ?? storedData
+        }
+        guard let template, let data,
+              let row = try ResourceSQL.query(context.connection, "SELECT choices FROM common_parametertemplate WHERE id = $1::integer",
+                                              [template]).first else { return }
+        let choices = (try row.decode(0, as: String.self)).split(separator: ",")
+            .map { String($0).trimmingWhitespaceForAPI() }.filter { !$0.isEmpty }
+        if !choices.isEmpty && !choices.contains(data) {
+            context.errors.add("data", "Invalid choice for parameter value")
+        }
+    }
 }

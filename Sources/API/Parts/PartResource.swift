@@ -130,6 +130,7 @@ enum PartResource {
         resource.defaultOrdering = "t.name"
         resource.validate = validate
         resource.afterWrite = afterWrite
+        resource.beforeDelete = beforeDelete
         return resource
     }()
 
@@ -160,7 +161,8 @@ enum PartResource {
             .boolean("is_revision", "t.revision_of_id IS NOT NULL"),
             .boolean("has_revisions", "EXISTS (SELECT 1 FROM part_part r WHERE r.revision_of_id = t.id)"),
             .boolean("bom_valid", "t.bom_validated"),
-            .related("variant_of", table: templates, condition: "t.id IN \(PartSQL.variants(of: "$::integer"))"),
+            // direct variants only (`part.get_children()`); `ancestor` gives every level below
+            .related("variant_of", table: "part_part", condition: "t.variant_of_id = $"),
             .related("ancestor", table: "part_part", condition: "t.id IN \(PartSQL.variants(of: "$::integer"))"),
             .related("revision_of", table: "part_part", condition: "t.revision_of_id = $"),
             .related("in_bom_for", table: "part_part", condition: "t.id IN (SELECT b.sub_part_id FROM part_bomitem b WHERE b.part_id = $)"),
@@ -187,6 +189,20 @@ enum PartResource {
         }
         if context.existingID == nil {
             context.extraColumns.append(("creation_user_id", String(context.userID), "::integer"))
+        }
+    }
+
+    /// Part.delete(): an active part stays, and so does one used in an assembly unless PART_ALLOW_DELETE_FROM_ASSEMBLY.
+    static func beforeDelete(_ connection: PostgresConnection, _ id: Int) throws {
+        guard let row = try ResourceSQL.query(connection, """
+            SELECT active, EXISTS (SELECT 1 FROM part_bomitem b WHERE b.sub_part_id = p.id) FROM part_part p WHERE p.id = $1
+            """, [id]).first else { return }
+        if try row.decode(0, as: Bool.self) {
+            throw ValidationErrors("non_field_errors", "Cannot delete this part as it is still active")
+        }
+        if try row.decode(1, as: Bool.self),
+           try !GlobalSettings.load(["PART_ALLOW_DELETE_FROM_ASSEMBLY"], from: connection).bool("PART_ALLOW_DELETE_FROM_ASSEMBLY", default: false) {
+            throw ValidationErrors("non_field_errors", "Cannot delete this part as it is used in an assembly")
         }
     }
 

@@ -53,6 +53,9 @@ public struct Resource {
     var rowAccess: ((Permissions, Permission, Int, PostgresConnection) throws -> Bool)?
     /// Work done in the same transaction after a row is written (the new or changed primary key).
     public var afterWrite: ((PostgresConnection, Int, WriteContext) throws -> Void)?
+    /// Model-level checks before row `id` is deleted (InvenTree's custom `delete()`), alone or in a bulk delete:
+    /// throw `ValidationErrors` to refuse.
+    public var beforeDelete: ((PostgresConnection, Int) throws -> Void)?
 
     public init(model: String, verboseName: String, path: String, table: String, fields: [ResourceField]) {
         self.model = model

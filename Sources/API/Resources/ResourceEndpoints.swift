@@ -69,6 +69,7 @@ enum ResourceEndpoints {
                     let id = try primaryKey(call, resource)
                     try context.pool.transaction { connection in
                         try requireRowAccess(resource, call, .delete, id, connection)
+                        try resource.beforeDelete?(connection, id)
                         do {
                             let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE id = $1", [id])
                             guard deleted.affectedRows > 0 else { throw APIError.notFound(resource.verboseName) }
@@ -241,10 +242,13 @@ enum ResourceEndpoints {
         }
         do {
             let condition = conditions.joined(separator: " AND ")
-            if let rowAccess = resource.rowAccess {
-                for row in try ResourceSQL.query(connection, "SELECT id FROM \(resource.table) WHERE \(condition)", parameters)
-                where try !rowAccess(call.user.permissions, .delete, try row.decode(0, as: Int.self), connection) {
-                    throw APIError.permissionDenied
+            if resource.rowAccess != nil || resource.beforeDelete != nil {
+                for row in try ResourceSQL.query(connection, "SELECT id FROM \(resource.table) WHERE \(condition)", parameters) {
+                    let id = try row.decode(0, as: Int.self)
+                    if let rowAccess = resource.rowAccess, try !rowAccess(call.user.permissions, .delete, id, connection) {
+                        throw APIError.permissionDenied
+                    }
+                    try resource.beforeDelete?(connection, id)
                 }
             }
             let deleted = try ResourceSQL.query(connection, "DELETE FROM \(resource.table) WHERE \(condition)", parameters).affectedRows

@@ -13,7 +13,8 @@ enum StockItemResource {
             .column("part", "part_id", PartResource.relatedPart, label: "Part", help: "Base Part", required: true),
             F("part_detail", .nested(Expansion(key: "t.part_id") { PartResource.part }), label: "Part",
               visibility: .flag("part_detail", default: false)),
-            .column("quantity", "quantity", .float, label: "Quantity", help: "Stock Quantity", default: .int(1)),
+            // declared on InvenTree's serializer (InvenTreeDecimalField()): required, no default
+            .column("quantity", "quantity", .float, label: "Quantity", help: "Stock Quantity", required: true),
             .column("serial", "serial", .string(maxLength: 100, allowBlank: true), label: "Serial Number",
                     help: "Serial number for this item", allowNull: true),
             .column("batch", "batch", .string(maxLength: 100, allowBlank: true), label: "Batch Code",

@@ -8,7 +8,7 @@ enum StockRoutes {
         ResourceEndpoints.register(router, context, StockLocationResources.tree)
         ResourceEndpoints.register(router, context, StockLocationResources.location)
         ResourceEndpoints.register(router, context, StockTrackingResource.tracking)
-        ResourceEndpoints.register(router, context, StockTestResultResource.result)
+        StockTestResultResource.register(router, context)
         StockActions.register(router, context)
         var item = StockItemResource.item
         item.createOverride = { call, body, connection in try createSerialized(item, call, body, connection) }

@@ -12,7 +12,6 @@ import XCTest
 /// A test class with its own migrated database holding the demo users, the private Redis, and the
 /// API router, called directly with constructed requests.
 class APITestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
     private(set) var pool: PostgresPool!
     private(set) var redis: RedisPool!
     private(set) var context: APIContext!
@@ -24,11 +23,7 @@ class APITestCase: XCTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
         let environment = try TestEnvironment.current()
-        let name = "test_" + String(describing: Self.self).lowercased()
-        if Self.databases[name] == nil {
-            Self.databases[name] = Result { try environment.freshDatabase(named: name) }
-        }
-        pool = PostgresPool(url: try Self.databases[name]!.get(), maximumConnections: 4)
+        pool = PostgresPool(url: try ClassDatabase.url(named: ClassDatabase.name(of: Self.self)), maximumConnections: 4)
         try pool.withConnection { connection in
             _ = try Migrator().apply(Schema.migrations, using: connection)
             try loadData(connection)
@@ -44,6 +39,11 @@ class APITestCase: XCTestCase {
     /// Puts the test data in place: by default the demo users, groups and rule sets.
     func loadData(_ connection: PostgresConnection) throws {
         _ = try connection.runScript(DemoUsersFixture.resetSQL + "; TRUNCATE common_inventreesetting, daemon_instances;")
+    }
+
+    override class func tearDown() {
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
+        super.tearDown()
     }
 
     override func tearDownWithError() throws {

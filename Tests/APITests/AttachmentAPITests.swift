@@ -6,19 +6,6 @@ import XCTest
 /// `attachment/`: links and multipart uploads written into the media root, visibility and changes by the role of
 /// the record an attachment belongs to.
 final class AttachmentAPITests: DemoDataTestCase {
-    private var mediaRoot = ""
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        mediaRoot = NSTemporaryDirectory() + "attachments-\(UUID().uuidString.prefix(8))"
-        context.mediaRoot = mediaRoot
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: mediaRoot)
-        try super.tearDownWithError()
-    }
-
     private func upload(_ fields: [(String, String)], file: (name: String, bytes: [UInt8])?, as user: String) -> HTTPResponse {
         sendMultipart(.POST, "/api/attachment/", fields: fields, file: file.map { ("attachment", $0.name, $0.bytes) }, as: user)
     }
@@ -85,19 +72,6 @@ final class AttachmentAPITests: DemoDataTestCase {
 
 /// Part images uploaded as multipart PATCH: stored under `part_images/`, a non-image refused.
 final class PartImageUploadTests: DemoDataTestCase {
-    private var mediaRoot = ""
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        mediaRoot = NSTemporaryDirectory() + "images-\(UUID().uuidString.prefix(8))"
-        context.mediaRoot = mediaRoot
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: mediaRoot)
-        try super.tearDownWithError()
-    }
-
     private func patch(_ path: String, file: (name: String, bytes: [UInt8]), fields: [(String, String)] = [], as user: String) -> HTTPResponse {
         sendMultipart(.PATCH, path, fields: fields, file: ("image", file.name, file.bytes), as: user)
     }

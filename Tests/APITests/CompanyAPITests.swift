@@ -6,19 +6,6 @@ import XCTest
 /// `company/` over the demo dataset: InvenTree's fields and counts, filters, creation with the default currency,
 /// permissions through the order rule sets, and image uploads as for parts.
 final class CompanyAPITests: DemoDataTestCase {
-    private var mediaRoot = ""
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        mediaRoot = NSTemporaryDirectory() + "company-images-\(UUID().uuidString.prefix(8))"
-        context.mediaRoot = mediaRoot
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: mediaRoot)
-        try super.tearDownWithError()
-    }
-
     func testDetailHasInvenTreesFieldsAndCounts() throws {
         let digikey = try get("/api/company/1/")
         XCTAssertEqual(Set(keys(digikey)), ["pk", "name", "description", "website", "phone", "email", "currency", "contact", "link",
@@ -79,11 +66,6 @@ final class CompanyAPITests: DemoDataTestCase {
     }
 
     private func patch(_ path: String, file: (name: String, bytes: [UInt8]), as user: String) -> HTTPResponse {
-        let boundary = "----company-image"
-        var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\(file.name)\"\r\n\r\n".utf8)
-        body += file.bytes + Array("\r\n--\(boundary)--\r\n".utf8)
-        let headers = [("Host", "testserver"), ("Content-Type", "multipart/form-data; boundary=\(boundary)")] + auth(user)
-        return router.respond(to: HTTPRequest(method: .PATCH, path: path, headers: HTTPHeaders(headers), body: .bytes(body),
-                                              remoteAddress: "192.0.2.7:41000", requestID: "test"))
+        sendMultipart(.PATCH, path, fields: [], file: ("image", file.name, file.bytes), as: user)
     }
 }

@@ -13,11 +13,12 @@ import XCTest
 /// A test class over a database holding InvenTree's demo dataset (API 530 export, imported once per class with
 /// the real importer), the private Redis, and the API router called with constructed requests.
 class DemoDataTestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
     private(set) var pool: PostgresPool!
     private(set) var redis: RedisPool!
     private(set) var context: APIContext!
     private(set) var router: Router!
+    /// Where this test's uploads go: a fresh directory, removed after the test.
+    private(set) var mediaRoot = ""
 
     /// The reference data beside the checkout (`../shared`), or STOCKROOM_SHARED_DIR.
     static let sharedDirectory: String = {
@@ -32,33 +33,33 @@ class DemoDataTestCase: XCTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
         let environment = try TestEnvironment.current()
-        let name = "test_" + String(describing: Self.self).lowercased()
-        if Self.databases[name] == nil {
-            Self.databases[name] = Result {
-                let admin = try PostgresConnection(environment.databaseURL)
-                let quoted = try admin.escapeIdentifier(name)
-                try admin.runScript("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-                try admin.runScript("CREATE DATABASE \(quoted)")
-                let url = environment.databaseURL(database: name)
-                let connection = try PostgresConnection(url)
-                _ = try Migrator().apply(Schema.migrations, using: connection)
-                let mediaRoot = environment.scratchDirectory + "/media-" + name
-                try FileManager.default.createDirectory(atPath: mediaRoot, withIntermediateDirectories: true)
-                _ = try InvenTreeImporter.run(file: Self.dataFile, connection: connection,
-                                              options: ImportOptions(mediaSource: Self.mediaDirectory, mediaRoot: mediaRoot))
-                return url
-            }
+        let name = ClassDatabase.name(of: Self.self)
+        let url = try ClassDatabase.url(named: name) { url in
+            let connection = try PostgresConnection(url)
+            _ = try Migrator().apply(Schema.migrations, using: connection)
+            let mediaRoot = environment.scratchDirectory + "/media-" + name
+            try FileManager.default.createDirectory(atPath: mediaRoot, withIntermediateDirectories: true)
+            _ = try InvenTreeImporter.run(file: Self.dataFile, connection: connection,
+                                          options: ImportOptions(mediaSource: Self.mediaDirectory, mediaRoot: mediaRoot))
         }
-        pool = PostgresPool(url: try Self.databases[name]!.get(), maximumConnections: 4)
+        pool = PostgresPool(url: url, maximumConnections: 4)
         redis = try RedisPool(url: environment.redisURL)
         _ = try redis.command(["FLUSHDB"])
         context = try APIContext(pool: pool, redis: redis, configuration: Configuration(values: [:]),
                                  logger: Logger(identifier: "api-tests", level: .critical), serverVersion: "9.9.9",
                                  authSettings: AuthSettings())
+        mediaRoot = NSTemporaryDirectory() + "stockroom-media-\(UUID().uuidString.prefix(8))"
+        context.mediaRoot = mediaRoot
         router = APIRoutes.router(context: context)
     }
 
+    override class func tearDown() {
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
+        super.tearDown()
+    }
+
     override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: mediaRoot)
         ResourceSQL.observer = nil
         pool?.close()
         redis?.shutdown()

@@ -56,10 +56,6 @@ extension FixtureAPITests {
     }
 
     func testTestResultsNameTheirTestAndCarryAFile() throws {
-        let mediaRoot = NSTemporaryDirectory() + "test-results-\(UUID().uuidString.prefix(8))"
-        context.mediaRoot = mediaRoot
-        defer { try? FileManager.default.removeItem(atPath: mediaRoot) }
-
         // item 105 is a Widget (25), whose templates include 'Firmware Version' (10)
         let byName = try json(send(.POST, "/api/stock/test/", body: #"{"stock_item": 105, "test": "Firmware Version", "result": true}"#),
                               status: 201)

@@ -7,25 +7,24 @@ import XCTest
 
 /// A test class with its own database (all migrations applied, the demo users loaded) and the private Redis.
 class DatabaseTestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
     private(set) var pool: PostgresPool!
     private(set) var redis: RedisPool!
 
     override func setUpWithError() throws {
         try super.setUpWithError()
         let environment = try TestEnvironment.current()
-        let name = "test_" + String(describing: Self.self).lowercased()
-        if Self.databases[name] == nil {
-            Self.databases[name] = Result { try environment.freshDatabase(named: name) }
-        }
-        let url = try Self.databases[name]!.get()
-        pool = PostgresPool(url: url, maximumConnections: 4)
+        pool = PostgresPool(url: try ClassDatabase.url(named: ClassDatabase.name(of: Self.self)), maximumConnections: 4)
         try pool.withConnection { connection in
             _ = try Migrator().apply(Schema.migrations, using: connection)
             _ = try connection.runScript(DemoUsersFixture.resetSQL)
         }
         redis = try RedisPool(url: environment.redisURL)
         _ = try redis.command(["FLUSHDB"])
+    }
+
+    override class func tearDown() {
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
+        super.tearDown()
     }
 
     override func tearDownWithError() throws {

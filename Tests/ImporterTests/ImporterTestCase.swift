@@ -8,10 +8,6 @@ import XCTest
 /// A test class with a database of its own (created, with the whole schema, before its first
 /// test and dropped after its last) and helpers to import and to look at the result.
 class ImporterTestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
-
-    class var databaseName: String { "test_" + String(describing: self).lowercased() }
-
     /// The reference data beside the checkout (`../shared`), or STOCKROOM_SHARED_DIR.
     static let sharedDirectory: String = {
         if let configured = ProcessInfo.processInfo.environment["STOCKROOM_SHARED_DIR"] { return configured }
@@ -33,11 +29,10 @@ class ImporterTestCase: XCTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
         environment = try TestEnvironment.current()
-        let name = Self.databaseName
-        if Self.databases[name] == nil {
-            Self.databases[name] = Result { try Self.createDatabase(name) }
+        let name = ClassDatabase.name(of: Self.self)
+        databaseURL = try ClassDatabase.url(named: name) { url in
+            _ = try Migrator().apply(Schema.migrations, using: try PostgresConnection(url))
         }
-        databaseURL = try Self.databases[name]!.get()
         connection = try PostgresConnection(databaseURL)
         mediaRoot = environment.scratchDirectory + "/media-\(name)-\(UUID().uuidString.prefix(8))"
     }
@@ -49,18 +44,8 @@ class ImporterTestCase: XCTestCase {
     }
 
     override class func tearDown() {
-        if case .success? = databases[databaseName], let environment = try? TestEnvironment.current() {
-            try? environment.dropDatabase(named: databaseName)
-        }
-        databases[databaseName] = nil
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
         super.tearDown()
-    }
-
-    private static func createDatabase(_ name: String) throws -> String {
-        let environment = try TestEnvironment.current()
-        let url = try environment.freshDatabase(named: name)
-        _ = try Migrator().apply(Schema.migrations, using: try PostgresConnection(url))
-        return url
     }
 
     /// Imports `path` into this class's database.
@@ -130,7 +115,7 @@ class ImporterTestCase: XCTestCase {
 
     /// Writes `text` to a file in the scratch directory and returns its path.
     func scratchFile(_ name: String, _ data: Data) throws -> String {
-        let path = environment.scratchDirectory + "/\(Self.databaseName)-\(name)"
+        let path = environment.scratchDirectory + "/\(ClassDatabase.name(of: Self.self))-\(name)"
         try data.write(to: URL(fileURLWithPath: path))
         return path
     }

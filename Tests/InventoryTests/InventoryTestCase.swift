@@ -9,10 +9,6 @@ import XCTest
 /// A database with the schema and the demo dataset, made once per test class; each test makes the
 /// stock items it changes (`makeItem`), so tests do not depend on one another.
 class InventoryTestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
-
-    class var databaseName: String { "test_inv_" + String(describing: self).lowercased() }
-
     static let demoFile: String = {
         if let shared = ProcessInfo.processInfo.environment["STOCKROOM_SHARED_DIR"] { return shared + "/demo-dataset/inventree_data.json" }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -25,9 +21,13 @@ class InventoryTestCase: XCTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        let name = Self.databaseName
-        if Self.databases[name] == nil { Self.databases[name] = Result { try Self.createDatabase(name) } }
-        let url = try Self.databases[name]!.get()
+        let name = ClassDatabase.name(of: Self.self)
+        let url = try ClassDatabase.url(named: name) { url in
+            let connection = try PostgresConnection(url)
+            _ = try Migrator().apply(Schema.migrations, using: connection)
+            _ = try InvenTreeImporter.run(file: Self.demoFile, connection: connection,
+                                          options: ImportOptions(mediaRoot: try TestEnvironment.current().scratchDirectory + "/media-" + name))
+        }
         pool = PostgresPool(url: url, minimumConnections: 0, maximumConnections: 8)
         connection = try PostgresConnection(url)
         inventory = Inventory(pool: pool)
@@ -40,21 +40,8 @@ class InventoryTestCase: XCTestCase {
     }
 
     override class func tearDown() {
-        if case .success? = databases[databaseName], let environment = try? TestEnvironment.current() {
-            try? environment.dropDatabase(named: databaseName)
-        }
-        databases[databaseName] = nil
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
         super.tearDown()
-    }
-
-    private static func createDatabase(_ name: String) throws -> String {
-        let environment = try TestEnvironment.current()
-        let url = try environment.freshDatabase(named: name)
-        let connection = try PostgresConnection(url)
-        _ = try Migrator().apply(Schema.migrations, using: connection)
-        _ = try InvenTreeImporter.run(file: demoFile, connection: connection,
-                                      options: ImportOptions(mediaRoot: environment.scratchDirectory + "/media-" + name))
-        return url
     }
 
     /// A new stock item of `part` (demo part 28 is a resistor reel) at `location`, with extra columns set.

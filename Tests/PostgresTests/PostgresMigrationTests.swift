@@ -115,8 +115,8 @@ final class PostgresMigrationTests: PostgresTestCase {
     }
 
     func testProcessesRacingToMigrateApplyEachMigrationOnce() throws {
-        let url = try Self.recreateDatabase("test_migration_race_processes")
-        defer { _ = try? Self.dropDatabase("test_migration_race_processes") }
+        let url = try environment.freshDatabase(named: "test_migration_race_processes")
+        defer { try? environment.dropDatabase(named: "test_migration_race_processes") }
         let directory = environment.scratchDirectory + "/migration-race-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -147,8 +147,8 @@ final class PostgresMigrationTests: PostgresTestCase {
     }
 
     func testThreadsRacingWithTheirOwnConnectionsApplyEachMigrationOnce() throws {
-        let url = try Self.recreateDatabase("test_migration_race_threads")
-        defer { _ = try? Self.dropDatabase("test_migration_race_threads") }
+        let url = try environment.freshDatabase(named: "test_migration_race_threads")
+        defer { try? environment.dropDatabase(named: "test_migration_race_threads") }
         let racers = 4
         let connections = try (0..<racers).map { _ in try PostgresConnection(url) }
         final class Results: @unchecked Sendable {

@@ -6,11 +6,6 @@ import XCTest
 /// A test class with a database of its own, created before its first test and dropped after its last,
 /// so classes do not see each other's tables.
 class PostgresTestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
-
-    /// The name of this class's database.
-    class var databaseName: String { "test_" + String(describing: self).lowercased() }
-
     /// URL of this class's database.
     private(set) var databaseURL = ""
     /// The test environment.
@@ -19,34 +14,12 @@ class PostgresTestCase: XCTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
         environment = try TestEnvironment.current()
-        let name = Self.databaseName
-        if Self.databases[name] == nil {
-            Self.databases[name] = Result { try Self.recreateDatabase(name) }
-        }
-        databaseURL = try Self.databases[name]!.get()
+        databaseURL = try ClassDatabase.url(named: ClassDatabase.name(of: Self.self))
     }
 
     override class func tearDown() {
-        if case .success? = databases[databaseName] {
-            _ = try? dropDatabase(databaseName)
-        }
-        databases[databaseName] = nil
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
         super.tearDown()
-    }
-
-    /// Creates (after dropping any leftover) the database `name` and returns its URL.
-    static func recreateDatabase(_ name: String) throws -> String {
-        let environment = try TestEnvironment.current()
-        let admin = try PostgresConnection(environment.databaseURL)
-        let quoted = try admin.escapeIdentifier(name)
-        try admin.runScript("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-        try admin.runScript("CREATE DATABASE \(quoted)")
-        return environment.databaseURL(database: name)
-    }
-
-    static func dropDatabase(_ name: String) throws {
-        let admin = try PostgresConnection(try TestEnvironment.current().databaseURL)
-        try admin.runScript("DROP DATABASE IF EXISTS \(try admin.escapeIdentifier(name)) WITH (FORCE)")
     }
 
     /// A new connection to this class's database.

@@ -53,20 +53,14 @@ final class MediaAuthorizationTests: XCTestCase {
     }
 
     override class func tearDown() {
-        if case .success? = prepared, let environment = try? TestEnvironment.current(),
-           let admin = try? PostgresConnection(environment.databaseURL) {
-            _ = try? admin.runScript("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
-        }
+        if case .success? = prepared { try? TestEnvironment.current().dropDatabase(named: databaseName) }
         prepared = nil
         super.tearDown()
     }
 
     private static func prepare() throws -> (url: String, media: String) {
         let environment = try TestEnvironment.current()
-        let admin = try PostgresConnection(environment.databaseURL)
-        try admin.runScript("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
-        try admin.runScript("CREATE DATABASE \(databaseName)")
-        let url = environment.databaseURL(database: databaseName)
+        let url = try environment.freshDatabase(named: databaseName)
         let connection = try PostgresConnection(url)
         _ = try Migrator().apply(Schema.migrations, using: connection)
         let media = environment.scratchDirectory + "/proxy-media-\(getpid())"

@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import Glibc
 import TestSupport
@@ -35,9 +36,9 @@ final class SMTPServer {
     }
 
     private func waitUntilListening() throws {
-        let deadline = TasksDatabaseTestCase.now() + 10
+        let deadline = monotonicSeconds() + 10
         while !SMTPServer.accepts(port: port) {
-            guard TasksDatabaseTestCase.now() < deadline, process.isRunning else {
+            guard monotonicSeconds() < deadline, process.isRunning else {
                 throw BuiltExecutable.Failure(description: "aiosmtpd did not listen on port \(port) (is python3-aiosmtpd installed? scripts/install-deps adds it): \(process.standardError.suffix(2000))")
             }
             usleep(20_000)
@@ -54,8 +55,8 @@ final class SMTPServer {
     }
 
     func waitForMessages(_ count: Int, timeout: Double) -> [String] {
-        let deadline = TasksDatabaseTestCase.now() + timeout
-        while messages.count < count && TasksDatabaseTestCase.now() < deadline { usleep(20_000) }
+        let deadline = monotonicSeconds() + timeout
+        while messages.count < count && monotonicSeconds() < deadline { usleep(20_000) }
         return messages
     }
 

@@ -1,3 +1,4 @@
+import Daemon
 import Postgres
 import Redis
 import Schema
@@ -6,7 +7,6 @@ import XCTest
 
 /// A test class with its own database (every migration applied, the queue emptied) and the private Redis.
 class TasksDatabaseTestCase: XCTestCase {
-    private static var databases: [String: Result<String, Error>] = [:]
     private(set) var environment: TestEnvironment!
     private(set) var databaseURL: String!
     private(set) var connection: PostgresConnection!
@@ -15,28 +15,23 @@ class TasksDatabaseTestCase: XCTestCase {
         try super.setUpWithError()
         let environment = try TestEnvironment.current()
         self.environment = environment
-        let name = "test_" + String(describing: Self.self).lowercased()
-        if Self.databases[name] == nil {
-            Self.databases[name] = Result {
-                let admin = try PostgresConnection(environment.databaseURL)
-                let quoted = try admin.escapeIdentifier(name)
-                try admin.runScript("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
-                try admin.runScript("CREATE DATABASE \(quoted)")
-                let url = environment.databaseURL(database: name)
-                let connection = try PostgresConnection(url)
-                _ = try Migrator().apply(Schema.migrations, using: connection)
-                try connection.runScript("""
-                    CREATE TABLE test_task_runs (
-                        id bigserial PRIMARY KEY, task_id bigint NOT NULL, name text NOT NULL, pid integer NOT NULL,
-                        attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
-                    CREATE TABLE test_exclusive_spans (task_id bigint PRIMARY KEY, started timestamptz NOT NULL, finished timestamptz);
-                    """)
-                return url
-            }
+        databaseURL = try ClassDatabase.url(named: ClassDatabase.name(of: Self.self)) { url in
+            let connection = try PostgresConnection(url)
+            _ = try Migrator().apply(Schema.migrations, using: connection)
+            try connection.runScript("""
+                CREATE TABLE test_task_runs (
+                    id bigserial PRIMARY KEY, task_id bigint NOT NULL, name text NOT NULL, pid integer NOT NULL,
+                    attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
+                CREATE TABLE test_exclusive_spans (task_id bigint PRIMARY KEY, started timestamptz NOT NULL, finished timestamptz);
+                """)
         }
-        databaseURL = try Self.databases[name]!.get()
         connection = try PostgresConnection(databaseURL)
         try connection.runScript("TRUNCATE task_queue, task_schedule, test_task_runs, test_exclusive_spans, daemon_instances")
+    }
+
+    override class func tearDown() {
+        ClassDatabase.drop(named: ClassDatabase.name(of: self))
+        super.tearDown()
     }
 
     override func tearDownWithError() throws {
@@ -46,8 +41,8 @@ class TasksDatabaseTestCase: XCTestCase {
 
     /// Polls `condition` every 20 ms until it holds or `timeout` seconds passed; false on timeout.
     func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Self.now() + timeout
-        while Self.now() < deadline {
+        let deadline = monotonicSeconds() + timeout
+        while monotonicSeconds() < deadline {
             if try condition() { return true }
             usleep(20_000)
         }
@@ -56,11 +51,5 @@ class TasksDatabaseTestCase: XCTestCase {
 
     func count(_ sql: String, _ parameters: [PostgresValue?] = []) throws -> Int {
         try connection.query(sql, parameters).singleRow().decode(0, as: Int.self)
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -77,12 +77,7 @@ final class NetworkNamespaceTests: XCTestCase {
         let local = "postgresql://postgres@/postgres?host=\(data)&port=\(port)"
         let connection = try PostgresConnection(local)
         _ = try Migrator().apply(Schema.migrations, using: connection)
-        try connection.runScript("""
-            CREATE TABLE test_task_runs (
-                id bigserial PRIMARY KEY, task_id bigint NOT NULL, name text NOT NULL, pid integer NOT NULL,
-                attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
-            CREATE TABLE test_exclusive_spans (task_id bigint PRIMARY KEY, started timestamptz NOT NULL, finished timestamptz);
-            """)
+        try connection.runScript(TasksDatabaseTestCase.recordingTables)
 
         var workers: [WorkerProcess] = []
         for host in hosts {

@@ -11,6 +11,14 @@ class TasksDatabaseTestCase: XCTestCase {
     private(set) var databaseURL: String!
     private(set) var connection: PostgresConnection!
 
+    /// The tables the fixture tasks record their runs in (Tests/TasksFixture).
+    static let recordingTables = """
+        CREATE TABLE test_task_runs (
+            id bigserial PRIMARY KEY, task_id bigint NOT NULL, name text NOT NULL, pid integer NOT NULL,
+            attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
+        CREATE TABLE test_exclusive_spans (task_id bigint PRIMARY KEY, started timestamptz NOT NULL, finished timestamptz);
+        """
+
     override func setUpWithError() throws {
         try super.setUpWithError()
         let environment = try TestEnvironment.current()
@@ -18,12 +26,7 @@ class TasksDatabaseTestCase: XCTestCase {
         databaseURL = try ClassDatabase.url(named: ClassDatabase.name(of: Self.self)) { url in
             let connection = try PostgresConnection(url)
             _ = try Migrator().apply(Schema.migrations, using: connection)
-            try connection.runScript("""
-                CREATE TABLE test_task_runs (
-                    id bigserial PRIMARY KEY, task_id bigint NOT NULL, name text NOT NULL, pid integer NOT NULL,
-                    attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
-                CREATE TABLE test_exclusive_spans (task_id bigint PRIMARY KEY, started timestamptz NOT NULL, finished timestamptz);
-                """)
+            try connection.runScript(Self.recordingTables)
         }
         connection = try PostgresConnection(databaseURL)
         try connection.runScript("TRUNCATE task_queue, task_schedule, test_task_runs, test_exclusive_spans, daemon_instances")

@@ -14,6 +14,7 @@ public enum Schema {
         Migration0009Builds.migration,
         Migration0010Tasks.migration,
         Migration0011MediaOwnerIndexes.migration,
+        Migration0012StockTotals.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

@@ -164,8 +164,7 @@ enum ResourceEndpoints {
             out.append(UInt8(ascii: "]"))
             return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
         }
-        let count = try ResourceSQL.query(connection, "SELECT count(*) FROM \(resource.from) WHERE \(ResourceReader.userGuard) AND \(builder.whereClause)",
-                                          builder.parameters).singleRow().decode(0, as: Int.self)
+        let count = try listCount(resource, builder, connection)
         let links = pagination.links(count: count, url: call.pageURL)
         out.append(contentsOf: Array("{\"count\":\(count),\"next\":".utf8))
         writeLink(links.next, &out)
@@ -177,6 +176,17 @@ enum ResourceEndpoints {
                                          builder.parameters + [limit, pagination.offset], orderBy: orderBy, tail: tail, to: &out)
         out.append(contentsOf: Array("]}".utf8))
         return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
+    }
+
+    /// The number of rows the list has: the kept row count when nothing filters it, otherwise counted.
+    static func listCount(_ resource: Resource, _ builder: FilterBuilder, _ connection: PostgresConnection) throws -> Int {
+        if resource.rowCountKept && builder.isUnfiltered,
+           let row = try ResourceSQL.query(connection, "SELECT row_count FROM stockroom_rowcount WHERE table_name = $1",
+                                           [resource.table]).first {
+            return try row.decode(0, as: Int.self)
+        }
+        return try ResourceSQL.query(connection, "SELECT count(*) FROM \(resource.from) WHERE \(ResourceReader.userGuard) AND \(builder.whereClause)",
+                                     builder.parameters).singleRow().decode(0, as: Int.self)
     }
 
     static func detail(_ resource: Resource, _ call: APICall, id: Int, _ connection: PostgresConnection,

@@ -89,6 +89,7 @@ public struct FilterBuilder {
     }
 
     var whereClause: String { conditions.isEmpty ? "true" : conditions.joined(separator: " AND ") }
+    var isUnfiltered: Bool { conditions.isEmpty }
 
     /// django-filter's BooleanWidget.
     public static func boolean(_ text: String) -> Bool? {

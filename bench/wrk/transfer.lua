@@ -1,0 +1,27 @@
+-- POST /api/stock/transfer/ moving whole items back and forth between two locations, so that the inventory keeps
+-- its size. bench/api.py fills in LOCATIONS ({a, b}), ITEMS ({{pk, quantity}, ...}) and THREADS (wrk -t); each wrk
+-- thread takes its own share of the items, each request the next item of its share and the other location.
+local locations = LOCATIONS
+local items = ITEMS
+local threads = THREADS
+local started = 0
+
+function setup(thread)
+  thread:set("first", started)
+  started = started + 1
+end
+
+function init(args)
+  share = {}
+  for i = first + 1, #items, threads do share[#share + 1] = items[i] end
+  turn = 0
+end
+
+function request()
+  turn = turn + 1
+  local item = share[(turn - 1) % #share + 1]
+  local location = locations[(math.floor((turn - 1) / #share) % 2) + 1]
+  local body = string.format('{"items": [{"pk": %d, "quantity": "%s"}], "location": %d, "notes": "bench"}',
+                             item[1], item[2], location)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end

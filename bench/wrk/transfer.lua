@@ -15,6 +15,10 @@ function init(args)
   share = {}
   for i = first + 1, #items, threads do share[#share + 1] = items[i] end
   turn = 0
+  -- The headers given to wrk.format replace wrk's own (-H Authorization, Host): keep them.
+  headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Content-Type"] = "application/json"
 end
 
 function request()
@@ -23,5 +27,5 @@ function request()
   local location = locations[(math.floor((turn - 1) / #share) % 2) + 1]
   local body = string.format('{"items": [{"pk": %d, "quantity": "%s"}], "location": %d, "notes": "bench"}',
                              item[1], item[2], location)
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", nil, headers, body)
 end

@@ -171,9 +171,11 @@ enum ResourceEndpoints {
         out.append(contentsOf: Array(",\"previous\":".utf8))
         writeLink(links.previous, &out)
         out.append(contentsOf: Array(",\"results\":[".utf8))
-        let tail = " LIMIT $\(builder.parameters.count + 1) OFFSET $\(builder.parameters.count + 2)"
+        // Literal numbers, not parameters: a generic plan with a parameter as LIMIT plans for a tenth of the table and
+        // may sort all of it, where LIMIT 50 walks an index that is already in order and stops after 50 rows.
+        let tail = " LIMIT \(limit) OFFSET \(pagination.offset)"
         _ = try ResourceReader.writeRows(resource, selection, from: connection, where: builder.whereClause,
-                                         builder.parameters + [limit, pagination.offset], orderBy: orderBy, tail: tail, to: &out)
+                                         builder.parameters, orderBy: orderBy, tail: tail, to: &out)
         out.append(contentsOf: Array("]}".utf8))
         return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
     }

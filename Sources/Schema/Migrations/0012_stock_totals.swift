@@ -8,7 +8,7 @@ import Postgres
 /// IN_STOCK_FILTER, statuses OK, attention, damaged), the number of items, the quantity being built, and the
 /// quantity in stock at external locations. Triggers add the difference each statement makes (never recompute
 /// from a snapshot), so concurrent transactions on the same part add up instead of overwriting each other.
-/// A part without a row has all figures zero. `stockroom_rowcount` holds the row counts of `part_part` and
+/// A part without a row has no stock items and all figures zero. `stockroom_rowcount` holds the row counts of `part_part` and
 /// `stock_stockitem`.
 enum Migration0012StockTotals {
     /// InvenTree's IN_STOCK_FILTER over stock item row `r` (the same rule as `PartSQL.inStockCondition`).
@@ -44,6 +44,12 @@ enum Migration0012StockTotals {
         """
     }
 
+    /// Drops the rows of parts in `parts` left without stock items (then every figure is zero), so that the table
+    /// holds only parts with stock, whatever order a deleted part and its cascading stock items go in.
+    static func dropEmpty(_ parts: String) -> String {
+        "DELETE FROM part_stocktotal t WHERE t.item_count = 0 AND t.part_id IN (SELECT r.part_id FROM \(parts) r)"
+    }
+
     static func addRows(_ table: String, _ difference: String) -> String {
         "UPDATE stockroom_rowcount SET row_count = row_count + (\(difference)) WHERE table_name = '\(table)'"
     }
@@ -70,11 +76,13 @@ enum Migration0012StockTotals {
         CREATE FUNCTION stockroom_stock_updated() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             \(addDeltas(figures("new_rows", sign: 1) + " UNION ALL " + figures("old_rows", sign: -1)));
+            \(dropEmpty("old_rows"));
             RETURN NULL;
         END $$;
         CREATE FUNCTION stockroom_stock_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             \(addDeltas(figures("old_rows", sign: -1)));
+            \(dropEmpty("old_rows"));
             \(addRows("stock_stockitem", "SELECT -count(*) FROM old_rows"));
             RETURN NULL;
         END $$;
@@ -118,7 +126,6 @@ enum Migration0012StockTotals {
         END $$;
         CREATE FUNCTION stockroom_part_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            DELETE FROM part_stocktotal t USING old_rows o WHERE t.part_id = o.id;
             \(addRows("part_part", "SELECT -count(*) FROM old_rows"));
             RETURN NULL;
         END $$;
@@ -139,8 +146,10 @@ enum Migration0012StockTotals {
             ('part_part', (SELECT count(*) FROM part_part)), ('stock_stockitem', (SELECT count(*) FROM stock_stockitem));
         \(addDeltas(figures("stock_stockitem", sign: 1)));
 
-        -- Pages in the default orders (parts by name, stock by part name and serial) read an index, not a sort.
+        -- Pages in the default orders (parts by name, stock by part name and serial) read an index, not a sort;
+        -- a page's revision counts read their parts' revisions by key.
         CREATE INDEX part_part_name ON part_part (name, id);
         CREATE INDEX stock_stockitem_part_order ON stock_stockitem (part_id, serial_int, serial, id);
+        CREATE INDEX part_part_revision_of ON part_part (revision_of_id);
         """)
 }

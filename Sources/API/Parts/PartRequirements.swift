@@ -15,7 +15,7 @@ enum PartRequirements {
             .computed("total_stock", .float, PartSQL.totalInStockPage, label: "Total Stock"),
             .computed("unallocated_stock", .float, PartSQL.unallocatedPage, label: "Available Stock"),
             .computed("can_build", .float, canBuild, label: "Can Build"),
-            .computed("ordering", .float, "coalesce(su.on_order, 0)", label: "On Order"),
+            .computed("ordering", .float, PartSQL.onOrderPage, label: "On Order"),
             .computed("building", .float, PartSQL.buildingPage, label: "In Production"),
             .computed("scheduled_to_build", .float, "coalesce(sb.quantity, 0)", label: "Scheduled to Build"),
             .computed("required_for_build_orders", .float, "coalesce(rb.quantity, 0)", label: "Required for Build Orders"),

@@ -95,7 +95,7 @@ enum PartResource {
             .computed("scheduled_to_build", .float, "coalesce(sb.quantity, 0)", label: "Scheduled to Build"),
             .computed("category_default_location", .integer, PartSQL.categoryDefaultLocation, label: "Category default location"),
             .computed("in_stock", .float, PartSQL.inStockPage, label: "In Stock"),
-            .computed("ordering", .float, "coalesce(su.on_order, 0)", label: "On Order"),
+            .computed("ordering", .float, PartSQL.onOrderPage, label: "On Order"),
             .computed("required_for_build_orders", .integer, "trunc(coalesce(rb.quantity, 0))::bigint",
                       label: "Required for build orders"),
             .computed("required_for_sales_orders", .integer, "trunc(coalesce(rs.quantity, 0))::bigint",

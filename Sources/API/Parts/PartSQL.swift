@@ -70,11 +70,12 @@ enum PartSQL {
         WHERE bi.sub_part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY bi.sub_part_id) rb ON rb.part_id = t.id \
         LEFT JOIN (SELECT r.revision_of_id AS part_id, count(*) AS revisions FROM part_part r \
         WHERE r.revision_of_id = ANY(\(ResourceReader.pageIDs)) GROUP BY r.revision_of_id) rv ON rv.part_id = t.id \
-        LEFT JOIN (SELECT sp.part_id, count(*) AS suppliers, \
-        sum(coalesce((SELECT sum((l.quantity - l.received) * sp.pack_quantity_native) FROM order_purchaseorderlineitem l \
-        JOIN order_purchaseorder o ON o.id = l.order_id WHERE l.part_id = sp.id AND o.status IN (10, 20, 25) \
-        AND l.quantity > l.received), 0)) AS on_order \
-        FROM company_supplierpart sp WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) GROUP BY sp.part_id) su ON su.part_id = t.id \
+        LEFT JOIN (SELECT sp.part_id, count(*) AS suppliers FROM company_supplierpart sp \
+        WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) GROUP BY sp.part_id) su ON su.part_id = t.id \
+        LEFT JOIN (SELECT sp.part_id, sum((l.quantity - l.received) * sp.pack_quantity_native) AS quantity FROM company_supplierpart sp \
+        JOIN order_purchaseorderlineitem l ON l.part_id = sp.id JOIN order_purchaseorder o ON o.id = l.order_id \
+        WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) AND o.status IN (10, 20, 25) AND l.quantity > l.received \
+        GROUP BY sp.part_id) po ON po.part_id = t.id \
         LEFT JOIN (SELECT k.part_id, max(k.date) AS last FROM part_partstocktake k WHERE k.part_id = ANY(\(ResourceReader.pageIDs)) \
         GROUP BY k.part_id) lk ON lk.part_id = t.id \
         LEFT JOIN (SELECT li.part_id, sum(greatest(li.quantity - li.shipped, 0)) AS quantity FROM order_salesorderlineitem li \
@@ -85,6 +86,7 @@ enum PartSQL {
         """
     /// The figures `pageJoins` give, by field name.
     static let inStockPage = "coalesce(st.in_stock, 0)"
+    static let onOrderPage = "coalesce(po.quantity, 0)"
     static let stockItemsPage = "coalesce(st.item_count, 0)"
     static let buildingPage = "coalesce(st.building, 0)"
     static let externalStockPage = "coalesce(st.external_stock, 0)"

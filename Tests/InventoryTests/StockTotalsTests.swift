@@ -159,6 +159,12 @@ final class StockTotalsTests: InventoryTestCase {
         try assertExact("concurrent removals from items of one part")
     }
 
+    func testAGeneratedInventoryIsCountedAsItGoesIn() throws {
+        _ = try DemoGenerator.run(DemoGenerator.Options(parts: 200, stock: 2000, locations: 300, seed: 3, batchSize: 700),
+                                  connection: connection)
+        try assertExact("generate-demo")
+    }
+
     func testDeletingAPartDropsItsTotalsAndCounts() throws {
         let part = try connection.query("INSERT INTO part_part (name, description) VALUES ('Totals test part', '') RETURNING id")
             .singleRow().decode(0, as: Int.self)

@@ -132,8 +132,8 @@ def rows_for(token, web_port, proxy_port, media, workdir, goal_p99):
     script = os.path.join(workdir, "transfer.lua")
     with open(os.path.join(HERE, "wrk", "transfer.lua")) as template:
         text = template.read()
-    text = text.replace("THREADS", str(THREADS)).replace("LOCATIONS", "{" + ",".join(locations) + "}")
-    text = text.replace("ITEMS", "{" + ",".join("{%s,%s}" % (pk, quantity) for pk, quantity in items) + "}")
+    text = text.replace("@THREADS@", str(THREADS)).replace("@LOCATIONS@", "{" + ",".join(locations) + "}")
+    text = text.replace("@ITEMS@", "{" + ",".join("{%s,%s}" % (pk, quantity) for pk, quantity in items) + "}")
     with open(script, "w") as out:
         out.write(text)
     web = f"http://127.0.0.1:{web_port}"

@@ -1,9 +1,10 @@
 -- POST /api/stock/transfer/ moving whole items back and forth between two locations, so that the inventory keeps
--- its size. bench/api.py fills in LOCATIONS ({a, b}), ITEMS ({{pk, quantity}, ...}) and THREADS (wrk -t); each wrk
--- thread takes its own share of the items, each request the next item of its share and the other location.
-local locations = LOCATIONS
-local items = ITEMS
-local threads = THREADS
+-- its size. bench/api.py fills in the two locations ({a, b}), the items ({{pk, quantity}, ...}) and wrk's thread
+-- count; each wrk thread takes its own share of the items, each request the next item of its share and the other
+-- location.
+local locations = @LOCATIONS@
+local items = @ITEMS@
+local threads = @THREADS@
 local started = 0
 
 function setup(thread)

@@ -198,7 +198,8 @@ enum ResourceEndpoints {
         out.reserveCapacity(2048)
         let scope = resource.scope.map { " AND " + $0(call.user.permissions) } ?? ""
         let found = try ResourceReader.writeRows(resource, selection, from: connection, where: "t.id = $2" + scope,
-                                                 [call.user.user.id, id], orderBy: "t.id", to: &out)
+                                                 [call.user.user.id, id], orderBy: "t.id",
+                                                 ids: resource.scope == nil ? "{\(id)}" : nil, to: &out)
         guard found == 1 else { throw APIError.notFound(resource.verboseName) }
         return HTTPResponse(status: status, contentType: JSONResponse.contentType, body: out)
     }

@@ -4,9 +4,10 @@ import Postgres
 
 /// Generates a large, realistic inventory for benchmarks: a deep location tree (sites, buildings,
 /// floors, rooms, racks, shelves, bins), a category taxonomy, parts with IPNs, and stock items with
-/// batches, serial numbers for trackable parts, statuses and a creation tracking entry each. Rows go
-/// in thousands at a time as `unnest` of array parameters, all in one transaction, after any data
-/// already there.
+/// batches, serial numbers for trackable parts, statuses and a creation tracking entry each. Locations
+/// and parts go in thousands at a time as `unnest` of array parameters; stock items and their tracking
+/// entries are made by PostgreSQL from `generate_series`. All in one transaction, after any data already
+/// there.
 public enum DemoGenerator {
     /// How much to make.
     public struct Options: Sendable {
@@ -62,7 +63,7 @@ public enum DemoGenerator {
             report.categories = leaves.count
             let parts = try insertParts(options, leaves: leaves.leaves, random: &random, connection: connection, progress: progress)
             report.parts = parts.count
-            let items = try insertStock(options, parts: parts, locations: locations.stockable, random: &random,
+            let items = try insertStock(options, parts: parts, locations: locations.stockable,
                                         connection: connection, progress: progress)
             report.stockItems = items
             report.trackingEntries = items
@@ -232,68 +233,71 @@ public enum DemoGenerator {
 
     static let statuses: [(Int, Int)] = [(10, 90), (50, 4), (55, 3), (75, 2), (70, 1)]
 
-    private static func insertStock(_ options: Options, parts: [GeneratedPart], locations: [Int], random: inout DemoRandom,
+    /// Stock items are made by PostgreSQL itself, batch by batch (`generate_series` over the batch's ids): each
+    /// item's choices come from hashes of its number and the seed, so nothing crosses the socket but the batch
+    /// bounds. Trackable parts get one item per serial number, numbered on from the part's highest serial.
+    private static func insertStock(_ options: Options, parts: [GeneratedPart], locations: [Int],
                                     connection: PostgresConnection, progress: ((String, Int, Int) -> Void)?) throws -> Int {
-        guard options.stock > 0 else { return 0 }
-        var id = try nextID("stock_stockitem", connection)
-        var serials: [Int: Int] = [:]
+        guard options.stock > 0, let firstPart = parts.first?.id else { return 0 }
+        let firstID = try nextID("stock_stockitem", connection)
+        var locationColumn = ArrayColumn()
+        for location in locations { locationColumn.append(location) }
+        let seed = Int(truncatingIfNeeded: options.seed & 0x0FFF_FFFF_FFFF)
         var done = 0
         while done < options.stock {
             let count = min(options.batchSize, options.stock - done)
-            var ids = ArrayColumn(), partIDs = ArrayColumn(), locationIDs = ArrayColumn(), quantities = ArrayColumn()
-            var serialColumn = ArrayColumn(), serialInts = ArrayColumn(), batches = ArrayColumn(), statusColumn = ArrayColumn()
-            var ages = ArrayColumn(), deltas = ArrayColumn()
-            for _ in 0..<count {
-                let part = random.pick(parts)
-                let location = random.pick(locations)
-                var roll = random.below(100), status = 10
-                for (code, weight) in statuses {
-                    if roll < weight { status = code; break }
-                    roll -= weight
-                }
-                let quantity: String
-                if part.trackable {
-                    let serial = (serials[part.id] ?? 0) + 1
-                    serials[part.id] = serial
-                    quantity = "1"
-                    serialColumn.append(String(serial))
-                    serialInts.append(serial)
-                } else {
-                    quantity = DemoNames.unitsOf(part.kind).isEmpty
-                        ? String(1 + random.below(random.chance(20) ? 5000 : 200))
-                        : String(1 + random.below(100)) + "." + String(random.below(10))
-                    serialColumn.append(nil as String?)
-                    serialInts.append(0)
-                }
-                let age = random.below(3 * 365 * 24 * 3600)
-                ids.append(id)
-                partIDs.append(part.id)
-                locationIDs.append(location)
-                quantities.append(quantity)
-                batches.append(random.chance(60) ? "B\(24 + random.below(3))\(DemoNames.pad(1 + random.below(12)))-\(100 + random.below(900))" : nil)
-                statusColumn.append(status)
-                ages.append(age)
-                deltas.append("{\"status\": \(status), \"quantity\": \(Double(quantity) ?? 1), \"location\": \(location)}")
-                id += 1
-            }
-            try connection.execute("""
-                INSERT INTO stock_stockitem (id, part_id, location_id, quantity, serial, serial_int, batch, status, creation_date, updated)
-                SELECT id, part_id, location_id, quantity, serial, serial_int, batch, status,
-                    now() - age * interval '1 second', now() - age * interval '1 second'
-                FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::numeric[], $5::text[], $6::bigint[], $7::text[],
-                    $8::integer[], $9::integer[]) AS t(id, part_id, location_id, quantity, serial, serial_int, batch, status, age)
-                """, [ids.literal, partIDs.literal, locationIDs.literal, quantities.literal, serialColumn.literal,
-                      serialInts.literal, batches.literal, statusColumn.literal, ages.literal])
+            let first = firstID + done, last = firstID + done + count - 1
+            try connection.execute(stockStatement, [first, last, firstID, seed, firstPart, parts.count, locationColumn.literal])
             try connection.execute("""
                 INSERT INTO stock_stockitemtracking (tracking_type, item_id, part_id, date, notes, deltas)
-                SELECT \(StockHistoryCode.created.rawValue), id, part_id, now() - age * interval '1 second', '', deltas
-                FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::jsonb[]) AS t(id, part_id, age, deltas)
-                """, [ids.literal, partIDs.literal, ages.literal, deltas.literal])
+                SELECT \(StockHistoryCode.created.rawValue), s.id, s.part_id, s.creation_date, '',
+                    jsonb_build_object('status', s.status, 'quantity', s.quantity::float8, 'location', s.location_id)
+                FROM stock_stockitem s WHERE s.id BETWEEN $1 AND $2
+                """, [first, last])
             done += count
             progress?("stock", done, options.stock)
         }
         return done
     }
+
+    /// `$1`..`$2` the batch's ids, `$3` the first generated id (the numbers hashed), `$4` the seed, `$5` and `$6` the
+    /// generated parts (consecutive ids), `$7` the locations that hold stock.
+    private static let stockStatement: String = {
+        // A uniform choice in 0..<bound from the item's number and the seed, one stream per use.
+        func pick(_ stream: Int, _ bound: String) -> String {
+            "(abs(hashint8extended(g.n, $4::bigint * 16 + \(stream))) % (\(bound)))"
+        }
+        var status = "CASE"
+        var threshold = 0
+        for (code, weight) in statuses {
+            threshold += weight
+            status += " WHEN \(pick(5, "100")) < \(threshold) THEN \(code)"
+        }
+        status += " ELSE 10 END"
+        return """
+            INSERT INTO stock_stockitem (id, part_id, location_id, quantity, serial, serial_int, batch, status, creation_date, updated)
+            SELECT c.id, c.part_id, c.location_id,
+                CASE WHEN c.trackable THEN 1 ELSE c.quantity END,
+                CASE WHEN c.trackable THEN (c.serial_base + row_number() OVER (PARTITION BY c.part_id, c.trackable ORDER BY c.id))::text END,
+                CASE WHEN c.trackable THEN c.serial_base + row_number() OVER (PARTITION BY c.part_id, c.trackable ORDER BY c.id) ELSE 0 END,
+                c.batch, c.status, c.created, c.created
+            FROM (
+                SELECT g.id, p.id AS part_id, p.trackable,
+                    ($7::integer[])[1 + \(pick(2, "cardinality($7::integer[])"))] AS location_id,
+                    CASE WHEN p.units = '' THEN (1 + \(pick(3, "CASE WHEN \(pick(4, "100")) < 20 THEN 5000 ELSE 200 END")))::numeric
+                        ELSE ((1 + \(pick(3, "100"))) || '.' || \(pick(6, "10")))::numeric END AS quantity,
+                    CASE WHEN \(pick(7, "100")) < 60 THEN 'B' || (24 + \(pick(8, "3"))) || lpad((1 + \(pick(9, "12")))::text, 2, '0')
+                        || '-' || (100 + \(pick(10, "900"))) END AS batch,
+                    \(status) AS status,
+                    now() - \(pick(11, "\(3 * 365 * 24 * 3600)")) * interval '1 second' AS created,
+                    CASE WHEN p.trackable THEN (SELECT coalesce(max(s.serial_int), 0) FROM stock_stockitem s WHERE s.part_id = p.id) END
+                        AS serial_base
+                FROM (SELECT id, (id - $3::integer)::bigint AS n FROM generate_series($1::integer, $2::integer) id) g
+                JOIN part_part p ON p.id = $5::integer + \(pick(1, "$6::integer"))
+            ) c
+            ORDER BY c.id
+            """
+    }()
 }
 
 extension String {

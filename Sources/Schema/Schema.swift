@@ -16,6 +16,7 @@ public enum Schema {
         Migration0011MediaOwnerIndexes.migration,
         Migration0012TaskScheduleDetails.migration,
         Migration0013PartCategoryStars.migration,
+        Migration0014StockTotals.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.

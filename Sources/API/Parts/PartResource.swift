@@ -91,19 +91,19 @@ enum PartResource {
                     label: "Responsible", help: "User responsible for this part", allowNull: true),
             .computed("allocated_to_build_orders", .float, PartSQL.buildAllocatedPage, label: "Allocated to build orders"),
             .computed("allocated_to_sales_orders", .float, PartSQL.salesAllocatedPage, label: "Allocated to sales orders"),
-            .computed("building", .float, "coalesce(sk.building, 0)", label: "Building"),
+            .computed("building", .float, PartSQL.buildingPage, label: "Building"),
             .computed("scheduled_to_build", .float, "coalesce(sb.quantity, 0)", label: "Scheduled to Build"),
             .computed("category_default_location", .integer, PartSQL.categoryDefaultLocation, label: "Category default location"),
             .computed("in_stock", .float, PartSQL.inStockPage, label: "In Stock"),
-            .computed("ordering", .float, "coalesce(su.on_order, 0)", label: "On Order"),
+            .computed("ordering", .float, PartSQL.onOrderPage, label: "On Order"),
             .computed("required_for_build_orders", .integer, "trunc(coalesce(rb.quantity, 0))::bigint",
                       label: "Required for build orders"),
             .computed("required_for_sales_orders", .integer, "trunc(coalesce(rs.quantity, 0))::bigint",
                       label: "Required for sales orders"),
-            .computed("stock_item_count", .integer, "coalesce(sk.items, 0)", label: "Stock Items"),
+            .computed("stock_item_count", .integer, PartSQL.stockItemsPage, label: "Stock Items"),
             .computed("suppliers", .integer, "coalesce(su.suppliers, 0)", label: "Suppliers"),
             .computed("total_in_stock", .float, PartSQL.totalInStockPage, label: "Total Stock"),
-            .computed("external_stock", .float, "coalesce(xs.quantity, 0)", label: "External Stock"),
+            .computed("external_stock", .float, PartSQL.externalStockPage, label: "External Stock"),
             .computed("unallocated_stock", .float, PartSQL.unallocatedPage, label: "Unallocated Stock"),
             .computed("variant_stock", .float, PartSQL.variantStockPage, label: "Variant Stock"),
             F("copy_category_parameters", .boolean, label: "Copy Category Parameters",
@@ -111,6 +111,7 @@ enum PartResource {
             .computed("tags", .json, "'[]'::json", label: "Tags"),
         ])
         resource.selectJoins = PartSQL.pageJoins
+        resource.rowCountKept = true
         resource.description = "API endpoint for accessing a list of Part objects, or creating a new Part instance."
         resource.filters = filters
         resource.search = [
@@ -156,7 +157,7 @@ enum PartResource {
             .boolean("has_stock", "\(PartSQL.totalInStock()) > 0"),
             .boolean("low_stock", whenTrue: "\(PartSQL.totalInStock()) < t.minimum_stock",
                      whenFalse: "\(PartSQL.totalInStock()) >= t.minimum_stock"),
-            .boolean("depleted_stock", "\(PartSQL.inStock()) = 0 AND EXISTS (SELECT 1 FROM stock_stockitem s WHERE s.part_id = t.id)"),
+            .boolean("depleted_stock", "EXISTS (SELECT 1 FROM part_stocktotal st WHERE st.part_id = t.id AND st.item_count > 0 AND st.in_stock = 0)"),
             .boolean("starred", "EXISTS (SELECT 1 FROM part_partstar ps WHERE ps.part_id = t.id AND ps.user_id = $1)"),
             .boolean("is_revision", "t.revision_of_id IS NOT NULL"),
             .boolean("has_revisions", "EXISTS (SELECT 1 FROM part_part r WHERE r.revision_of_id = t.id)"),

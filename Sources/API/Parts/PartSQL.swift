@@ -14,12 +14,13 @@ enum PartSQL {
         """
     }
 
+    /// The part's stock in stock, from the totals migration 14's triggers keep (`part_stocktotal`).
     static func inStock(_ part: String = "t.id") -> String {
-        "(SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s WHERE s.part_id = \(part) AND \(inStockCondition))"
+        "coalesce((SELECT st.in_stock FROM part_stocktotal st WHERE st.part_id = \(part)), 0)"
     }
 
     static func variantStock(_ part: String = "t.id") -> String {
-        "(SELECT coalesce(sum(s.quantity), 0) FROM stock_stockitem s WHERE s.part_id IN \(variants(of: part)) AND \(inStockCondition))"
+        "(SELECT coalesce(sum(st.in_stock), 0) FROM part_stocktotal st WHERE st.part_id IN \(variants(of: part)))"
     }
 
     /// `in_stock + variant_stock` (InvenTree's `total_in_stock`), for filters.
@@ -49,16 +50,13 @@ enum PartSQL {
         WHERE s.part_id = t.id AND o.status IN (10, 15, 25) AND sh.shipment_date IS NULL)
         """
 
-    /// The page-only joins: every stock figure for all parts of the page in one grouped pass per table
+    /// The page-only joins: the stock totals of the page's parts by key, and every other figure in one grouped pass per table
     /// (`ResourceReader.pageIDs` holds the page's ids).
     static let pageJoins = """
-        LEFT JOIN (SELECT s.part_id, sum(s.quantity) FILTER (WHERE \(inStockCondition)) AS in_stock, count(*) AS items, \
-        sum(s.quantity) FILTER (WHERE s.is_building) AS building FROM stock_stockitem s \
-        WHERE s.part_id = ANY(\(ResourceReader.pageIDs)) GROUP BY s.part_id) sk ON sk.part_id = t.id \
+        LEFT JOIN part_stocktotal st ON st.part_id = t.id \
         LEFT JOIN (WITH RECURSIVE v(root, id) AS (SELECT p.variant_of_id, p.id FROM part_part p WHERE p.variant_of_id = ANY(\(ResourceReader.pageIDs)) \
         UNION ALL SELECT v.root, p.id FROM part_part p JOIN v ON p.variant_of_id = v.id) \
-        SELECT v.root, sum(s.quantity) AS quantity FROM v JOIN stock_stockitem s ON s.part_id = v.id WHERE \(inStockCondition) \
-        GROUP BY v.root) vs ON vs.root = t.id \
+        SELECT v.root, sum(vt.in_stock) AS quantity FROM v JOIN part_stocktotal vt ON vt.part_id = v.id GROUP BY v.root) vs ON vs.root = t.id \
         LEFT JOIN (SELECT s.part_id, sum(bi.quantity) AS quantity FROM build_builditem bi JOIN stock_stockitem s ON s.id = bi.stock_item_id \
         JOIN build_buildline bl ON bl.id = bi.build_line_id JOIN build_build b ON b.id = bl.build_id \
         WHERE s.part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY s.part_id) ba ON ba.part_id = t.id \
@@ -72,28 +70,31 @@ enum PartSQL {
         WHERE bi.sub_part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY bi.sub_part_id) rb ON rb.part_id = t.id \
         LEFT JOIN (SELECT r.revision_of_id AS part_id, count(*) AS revisions FROM part_part r \
         WHERE r.revision_of_id = ANY(\(ResourceReader.pageIDs)) GROUP BY r.revision_of_id) rv ON rv.part_id = t.id \
-        LEFT JOIN (SELECT sp.part_id, count(*) AS suppliers, \
-        sum(coalesce((SELECT sum((l.quantity - l.received) * sp.pack_quantity_native) FROM order_purchaseorderlineitem l \
-        JOIN order_purchaseorder o ON o.id = l.order_id WHERE l.part_id = sp.id AND o.status IN (10, 20, 25) \
-        AND l.quantity > l.received), 0)) AS on_order \
-        FROM company_supplierpart sp WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) GROUP BY sp.part_id) su ON su.part_id = t.id \
+        LEFT JOIN (SELECT sp.part_id, count(*) AS suppliers FROM company_supplierpart sp \
+        WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) GROUP BY sp.part_id) su ON su.part_id = t.id \
+        LEFT JOIN (SELECT sp.part_id, sum((l.quantity - l.received) * sp.pack_quantity_native) AS quantity FROM company_supplierpart sp \
+        JOIN order_purchaseorderlineitem l ON l.part_id = sp.id JOIN order_purchaseorder o ON o.id = l.order_id \
+        WHERE sp.part_id = ANY(\(ResourceReader.pageIDs)) AND o.status IN (10, 20, 25) AND l.quantity > l.received \
+        GROUP BY sp.part_id) po ON po.part_id = t.id \
         LEFT JOIN (SELECT k.part_id, max(k.date) AS last FROM part_partstocktake k WHERE k.part_id = ANY(\(ResourceReader.pageIDs)) \
         GROUP BY k.part_id) lk ON lk.part_id = t.id \
         LEFT JOIN (SELECT li.part_id, sum(greatest(li.quantity - li.shipped, 0)) AS quantity FROM order_salesorderlineitem li \
         JOIN order_salesorder o ON o.id = li.order_id WHERE li.part_id = ANY(\(ResourceReader.pageIDs)) AND o.status IN (10, 15, 25) \
         GROUP BY li.part_id) rs ON rs.part_id = t.id \
         LEFT JOIN (SELECT b.part_id, sum(greatest(b.quantity - b.completed, 0)) AS quantity FROM build_build b \
-        WHERE b.part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY b.part_id) sb ON sb.part_id = t.id \
-        LEFT JOIN (SELECT s.part_id, sum(s.quantity) AS quantity FROM stock_stockitem s JOIN stock_stocklocation l ON l.id = s.location_id \
-        WHERE s.part_id = ANY(\(ResourceReader.pageIDs)) AND l.external AND \(inStockCondition) GROUP BY s.part_id) xs ON xs.part_id = t.id
+        WHERE b.part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY b.part_id) sb ON sb.part_id = t.id
         """
     /// The figures `pageJoins` give, by field name.
-    static let inStockPage = "coalesce(sk.in_stock, 0)"
+    static let inStockPage = "coalesce(st.in_stock, 0)"
+    static let onOrderPage = "coalesce(po.quantity, 0)"
+    static let stockItemsPage = "coalesce(st.item_count, 0)"
+    static let buildingPage = "coalesce(st.building, 0)"
+    static let externalStockPage = "coalesce(st.external_stock, 0)"
     static let variantStockPage = "coalesce(vs.quantity, 0)"
-    static let totalInStockPage = "(coalesce(sk.in_stock, 0) + coalesce(vs.quantity, 0))"
+    static let totalInStockPage = "(coalesce(st.in_stock, 0) + coalesce(vs.quantity, 0))"
     static let buildAllocatedPage = "coalesce(ba.quantity, 0)"
     static let salesAllocatedPage = "coalesce(sa.quantity, 0)"
-    static let unallocatedPage = "(coalesce(sk.in_stock, 0) + coalesce(vs.quantity, 0) - coalesce(sa.quantity, 0) - coalesce(ba.quantity, 0))"
+    static let unallocatedPage = "(coalesce(st.in_stock, 0) + coalesce(vs.quantity, 0) - coalesce(sa.quantity, 0) - coalesce(ba.quantity, 0))"
     /// Unallocated stock as one expression (for `ordering`, which runs before the page exists).
     static let unallocated = "(\(totalInStock()) - \(allocatedToSales) - \(allocatedToBuilds))"
 

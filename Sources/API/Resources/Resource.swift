@@ -19,6 +19,9 @@ public struct Resource {
     /// Joins only the page and detail statements use (not `count(*)`, not filters): per-row figures such as
     /// stock totals computed once in a LATERAL subquery that fields and `ordering` read.
     public var selectJoins: String = ""
+    /// Whether migration 14's triggers keep this table's row count in `stockroom_rowcount`, so that an
+    /// unfiltered list reads its `count` instead of counting the table (`joins` must then keep every row once).
+    public var rowCountKept = false
     /// The names of the list and detail views in `OPTIONS` (`Part List`, `Part Detail`).
     public var listName: String
     public var detailName: String

@@ -89,6 +89,7 @@ public struct FilterBuilder {
     }
 
     var whereClause: String { conditions.isEmpty ? "true" : conditions.joined(separator: " AND ") }
+    var isUnfiltered: Bool { conditions.isEmpty }
 
     /// django-filter's BooleanWidget.
     public static func boolean(_ text: String) -> Bool? {
@@ -139,11 +140,13 @@ public enum ResourceSQL {
 
     /// The resources' statements are large (dozens of subqueries) and cheap to run: planning them anew for every
     /// execution (PostgreSQL's custom plans) would cost more than running them, so each connection keeps the
-    /// generic plan of a prepared statement. Set once per server session.
+    /// generic plan of a prepared statement. Set once per server session, outside a transaction: a SET inside one
+    /// is undone if it rolls back, and the connection would then replan these statements on every execution.
     private static func useGenericPlans(_ connection: PostgresConnection) throws {
         let key = "\(ObjectIdentifier(connection).hashValue)/\(connection.serverProcessID)"
         if lock.withLock({ configured.contains(key) }) { return }
         try connection.execute("SET plan_cache_mode = force_generic_plan")
+        guard !connection.isInTransaction else { return }
         lock.withLock { _ = configured.insert(key) }
     }
 }

@@ -6,11 +6,13 @@ import Postgres
 enum ResourceReader {
     /// The rows of `resource` matching `whereClause`, as JSON objects appended to `out` (comma separated).
     /// Parameter `$1` of every statement is the signed-in user's id (fields like `starred` read it).
+    /// `ids` (an integer array literal), when given, are the rows `whereClause` selects, in order: then a resource
+    /// with `selectJoins` reads them at once, without the statement that would choose them.
     static func writeRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                           where whereClause: String, _ parameters: [PostgresValue?], orderBy: String, tail: String = "",
-                          to out: inout [UInt8]) throws -> Int {
+                          ids: String? = nil, to out: inout [UInt8]) throws -> Int {
         let result = try pageRows(resource, select: selection.selectList, where: whereClause, parameters, orderBy: orderBy,
-                                  tail: tail, connection: connection)
+                                  tail: tail, ids: ids, connection: connection)
         let nested = try loadNested(selection, result, connection, userID: parameters.first ?? nil)
         let names = selection.fields.map { field -> [UInt8] in
             var name: [UInt8] = []
@@ -55,14 +57,15 @@ enum ResourceReader {
     /// then the rows of exactly those ids, so that the joins compute their figures for the page only, indexed by
     /// `= ANY(<pageIDs>)` (one grouped pass per table, whatever the page size).
     static func pageRows(_ resource: Resource, select: String, where whereClause: String, _ parameters: [PostgresValue?],
-                         orderBy: String, tail: String = "", connection: PostgresConnection) throws -> PostgresResult {
+                         orderBy: String, tail: String = "", ids knownIDs: String? = nil,
+                         connection: PostgresConnection) throws -> PostgresResult {
         guard !resource.selectJoins.isEmpty else {
             return try ResourceSQL.query(connection, "SELECT \(select) FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
                                          parameters)
         }
-        let ids = try ResourceSQL.query(connection, "SELECT t.id FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
-                                        parameters).map { $0[0]?.text ?? "0" }
-        let idList = "{" + ids.joined(separator: ",") + "}"
+        let idList = try knownIDs ?? "{" + ResourceSQL.query(
+            connection, "SELECT t.id FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
+            parameters).map { $0[0]?.text ?? "0" }.joined(separator: ",") + "}"
         return try ResourceSQL.query(connection, """
             SELECT \(select) FROM unnest(\(pageIDs)) WITH ORDINALITY AS page(id, position) JOIN \(resource.table) t ON t.id = page.id \
             \(resource.joins) \(resource.selectJoins) WHERE \(userGuard) ORDER BY page.position
@@ -84,9 +87,12 @@ enum ResourceReader {
             let related = expansion.resource()
             let relatedSelection = FieldSelection(related, detail: false) { _ in nil }
             let keyList = "{" + keys.sorted().joined(separator: ",") + "}"
+            // One object per key, looked up by primary key: the keys are the rows (their order does not matter).
+            let byPrimaryKey = !expansion.many && expansion.relatedKey == "t.id" && related.scope == nil
             let rows = try pageRows(related, select: "\(expansion.relatedKey), \(relatedSelection.selectList)",
                                     where: "\(expansion.relatedKey) = ANY($2::integer[])", [userID, keyList],
-                                    orderBy: "\(related.defaultOrdering), t.id", connection: connection)
+                                    orderBy: "\(related.defaultOrdering), t.id", ids: byPrimaryKey ? keyList : nil,
+                                    connection: connection)
             let inner = try loadNested(FieldSelection(shifted: relatedSelection), rows, connection, userID: userID)
             var byKey: [String: [[UInt8]]] = [:]
             for row in rows {

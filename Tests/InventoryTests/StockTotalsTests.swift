@@ -3,7 +3,7 @@ import Inventory
 import Postgres
 import XCTest
 
-/// Migration 12's `part_stocktotal` and `stockroom_rowcount` against the stock items themselves, after every kind of
+/// Migration 14's `part_stocktotal` and `stockroom_rowcount` against the stock items themselves, after every kind of
 /// stock change: the totals must stay exact, not approximately right.
 final class StockTotalsTests: InventoryTestCase {
     /// Parts whose kept totals differ from the sums over their stock items, as "part: kept != summed".

@@ -162,18 +162,24 @@ public final class Router {
 
     /// Finds the route for `method` and the normalised `path`.
     public func match(method: HTTPMethod, path: String) -> RouteMatch {
-        var matching = tree.candidates(path) { routes[$0].trailingSlash }
-        if matching.count > 1 { matching.sort { $0.index < $1.index } }
-        var allowed: [HTTPMethod] = []
+        let matching = tree.candidates(path) { routes[$0].trailingSlash }
+        // The first route added wins: the lowest index for the method (else, for HEAD, for GET).
+        var best: RouteTree.Candidate?
         var getMatch: RouteTree.Candidate?
         for candidate in matching {
-            let route = routes[candidate.index]
-            if route.method == method { return .found(route, parameters: parameters(of: candidate, in: path)) }
-            if method == .HEAD && route.method == .GET && getMatch == nil { getMatch = candidate }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+            let routeMethod = routes[candidate.index].method
+            if routeMethod == method {
+                if best.map({ candidate.index < $0.index }) ?? true { best = candidate }
+            } else if method == .HEAD && routeMethod == .GET {
+                if getMatch.map({ candidate.index < $0.index }) ?? true { getMatch = candidate }
+            }
         }
-        if let getMatch { return .found(routes[getMatch.index], parameters: parameters(of: getMatch, in: path)) }
-        if allowed.isEmpty { return .notFound }
+        if let chosen = best ?? getMatch { return .found(routes[chosen.index], parameters: parameters(of: chosen, in: path)) }
+        if matching.isEmpty { return .notFound }
+        var allowed: [HTTPMethod] = []
+        for candidate in matching.sorted(by: { $0.index < $1.index }) where !allowed.contains(routes[candidate.index].method) {
+            allowed.append(routes[candidate.index].method)
+        }
         if allowed.contains(.GET) && !allowed.contains(.HEAD) { allowed.append(.HEAD) }
         return .methodNotAllowed(allow: allowed)
     }

@@ -138,36 +138,54 @@ public struct HTTPResponseHeadParser {
         events.append(.end)
     }
 
-    /// Appends head bytes until the blank line, then parses the head.
+    /// Appends head bytes until the blank line, then parses the head. Scans the raw bytes and
+    /// appends them in one piece: byte-at-a-time appends were the parser's largest cost.
     private mutating func consumeHead(_ bytes: UnsafeRawBufferPointer, from start: Int,
                                       into events: inout [UpstreamResponseEvent]) throws -> Int {
         var index = start
+        var segmentStart = start
+        // The byte before `index`, and how many bytes the current line has so far (CR included).
+        var previous = pending.last ?? 0
+        var lineLength = pending.count - ((pending.lastIndex(of: 10)).map { $0 + 1 } ?? 0)
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
-            try checkLineEnding(byte)
-            pending.append(byte)
-            guard pending.count <= limits.maxHeadBytes else {
+            if byte == 10 {
+                guard previous == 13 else { throw UpstreamParseError.invalid("bare LF") }
+            } else if previous == 13 {
+                throw UpstreamParseError.invalid("bare CR")
+            }
+            previous = byte
+            guard pending.count + (index - segmentStart) <= limits.maxHeadBytes else {
                 throw UpstreamParseError.tooLarge("head longer than \(limits.maxHeadBytes) bytes")
             }
-            if byte == 10, pending.count >= 4, pending[pending.count - 4] == 13, pending[pending.count - 3] == 10 {
-                let parsed = try UpstreamHeadSyntax.parse(pending, requestWasHead: requestWasHead, maxHeaderCount: limits.maxHeaderCount)
-                pending.removeAll(keepingCapacity: true)
-                if parsed.head.status >= 100 && parsed.head.status < 200 && parsed.head.status != 101 {
-                    continue  // interim response: the final one follows
-                }
-                head = parsed.head
-                keepAlive = parsed.keepAlive
-                events.append(.head(parsed.head))
-                switch parsed.head.framing {
-                case .none, .contentLength(0): finishMessage(&events)
-                case .contentLength(let length): state = .fixedBody(remaining: length)
-                case .chunked: state = .chunkLine
-                case .untilClose: state = .untilClose
-                }
-                return index
+            if byte != 10 {
+                lineLength += 1
+                continue
             }
+            let emptyLine = lineLength == 1
+            lineLength = 0
+            guard emptyLine, pending.count + (index - segmentStart) >= 4 else { continue }
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[segmentStart..<index]))
+            segmentStart = index
+            let parsed = try UpstreamHeadSyntax.parse(pending, requestWasHead: requestWasHead, maxHeaderCount: limits.maxHeaderCount)
+            pending.removeAll(keepingCapacity: true)
+            previous = 0
+            if parsed.head.status >= 100 && parsed.head.status < 200 && parsed.head.status != 101 {
+                continue  // interim response: the final one follows
+            }
+            head = parsed.head
+            keepAlive = parsed.keepAlive
+            events.append(.head(parsed.head))
+            switch parsed.head.framing {
+            case .none, .contentLength(0): finishMessage(&events)
+            case .contentLength(let length): state = .fixedBody(remaining: length)
+            case .chunked: state = .chunkLine
+            case .untilClose: state = .untilClose
+            }
+            return index
         }
+        pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[segmentStart..<index]))
         return index
     }
 

@@ -2,12 +2,27 @@
 enum UpstreamText {
     /// ASCII case-insensitive comparison, as for header field names.
     static func sameFieldName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+        guard a.utf8.count == b.utf8.count else { return false }
+        return startsWithIgnoringCase(a, b)
     }
 
     /// Whether field name `name` starts with lowercase `prefix`, ignoring ASCII case.
     static func hasFieldNamePrefix(_ name: String, _ prefix: String) -> Bool {
-        name.utf8.count >= prefix.utf8.count && zip(name.utf8, prefix.utf8).allSatisfy { lower($0) == $1 }
+        name.utf8.count >= prefix.utf8.count && startsWithIgnoringCase(name, prefix)
+    }
+
+    /// Whether `text` starts with `prefix` (not longer than `text`), ignoring ASCII case: on the
+    /// strings' contiguous bytes where they have them (native strings do), which is many times
+    /// faster than iterating two `UTF8View`s in step.
+    private static func startsWithIgnoringCase(_ text: String, _ prefix: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { textBytes in
+            prefix.utf8.withContiguousStorageIfAvailable { prefixBytes -> Bool in
+                for index in 0..<prefixBytes.count where lower(textBytes[index]) != lower(prefixBytes[index]) { return false }
+                return true
+            }
+        }
+        if let fast, let result = fast { return result }
+        return zip(text.utf8, prefix.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     /// `byte` lowercased if it is an ASCII capital letter.
@@ -51,12 +66,15 @@ enum UpstreamText {
     }
 
     /// RFC 9110 tchar.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    @inline(__always) static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
             return true
         default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            return false
         }
     }
 }

@@ -329,9 +329,9 @@ final class Connection {
         let router = loop.server.router
         // `OPTIONS *` asks about the server, not a resource: no route can match it (the parser allows `*` only there).
         if head.target == "*" { return respond(router.serverOptionsResponse()) }
-        switch router.match(method: head.method, path: path) {
-        case .found(let route, let parameters):
-            request.pathParameters = parameters
+        switch router.lookup(method: head.method, path: path) {
+        case .found(let route, let candidate):
+            request.unreadPathParameters = (router, candidate)
             if route.mode == .inline {
                 respond(route.handler(request))
             } else if let deferred = route.deferredHandler {

@@ -27,16 +27,22 @@ public struct UpstreamRequestWriter {
         bytes.append(contentsOf: target.utf8)
         bytes.append(contentsOf: " HTTP/1.1\r\n".utf8)
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(UpstreamText.isTokenByte),
-                  !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
-                throw UpstreamRequestError("invalid header field '\(name)'")
+            var name = name
+            var value = value
+            let valid = name.withUTF8 { nameBytes in
+                value.withUTF8 { valueBytes in
+                    guard !nameBytes.isEmpty, nameBytes.allSatisfy(UpstreamText.isTokenByte),
+                          !valueBytes.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return false }
+                    bytes.append(contentsOf: nameBytes)
+                    bytes.append(0x3A)
+                    bytes.append(0x20)
+                    bytes.append(contentsOf: valueBytes)
+                    bytes.append(0x0D)
+                    bytes.append(0x0A)
+                    return true
+                }
             }
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(0x3A)
-            bytes.append(0x20)
-            bytes.append(contentsOf: value.utf8)
-            bytes.append(0x0D)
-            bytes.append(0x0A)
+            guard valid else { throw UpstreamRequestError("invalid header field '\(name)'") }
         }
         let bodyLength = body.length
         if bodyLength > 0 || method == "POST" || method == "PUT" || method == "PATCH" {

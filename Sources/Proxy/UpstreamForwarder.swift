@@ -60,19 +60,7 @@ public final class UpstreamForwarder: Sendable {
 
     /// The upstream's fields for the client: no hop-by-hop fields, and no Date (the engine writes
     /// its own; two would be a malformed response).
-    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        let connection = head.headers.filter { $0.0.utf8.count == 10 && $0.0.lowercased() == "connection" }.map(\.1)
-        for field in head.headers where !isDate(field.0) && !HopByHopHeaders.isHopByHop(field.0, connection: connection) {
-            headers.add(name: field.0, value: field.1)
-        }
-        return headers
-    }
-
-    /// Whether the field is `Date` (any case); only four-letter names are compared.
-    static func isDate(_ name: String) -> Bool {
-        name.utf8.count == 4 && name.lowercased() == "date"
-    }
+    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders { head.clientHeaders }
 
     /// The failure's 502/504 (or 400) with its one-line explanation.
     public static func response(for failure: UpstreamFailure) -> HTTPResponse {

@@ -15,7 +15,8 @@ public enum HopByHopHeaders {
             connection.append(field.1)
         }
         var kept: [(String, String)] = []
-        kept.reserveCapacity(headers.count)
+        // Room for the few fields a proxy adds (X-Forwarded-*), so that adding them does not copy.
+        kept.reserveCapacity(headers.count + 4)
         for field in headers where !isHopByHop(field.0, also: also, connection: connection) { kept.append(field) }
         return kept
     }

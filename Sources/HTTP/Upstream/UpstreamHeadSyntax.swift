@@ -10,6 +10,7 @@ enum UpstreamHeadSyntax {
         -> (head: UpstreamResponseHead, keepAlive: Bool) {
         var statusLine: (minor: Int, status: Int, reason: String)?
         var headers: [(String, String)] = []
+        headers.reserveCapacity(12)
         var endsWithEmptyLine = false
         var lineStart = 0
         var index = 0
@@ -90,29 +91,35 @@ enum UpstreamHeadSyntax {
 
     private static func framing(_ headers: [(String, String)], status: Int, minor: Int,
                                 requestWasHead: Bool) throws -> (UpstreamBodyFraming, Bool) {
-        // One pass over the fields; most responses have no Transfer-Encoding and one Connection.
-        var connection: [String] = []
+        // One pass over the fields, collecting nothing in the common case (one Connection, one
+        // Content-Length, no Transfer-Encoding).
+        var closes = false
+        var keepsAlive = false
         var transferEncodings: [String] = []
-        var lengths: [String] = []
+        var lengthCount = 0
+        var firstLength: String?
         for (name, value) in headers {
             switch name.utf8.count {
-            case 10 where UpstreamText.sameFieldName(name, "connection"): connection.append(value)
-            case 14 where UpstreamText.sameFieldName(name, "content-length"): lengths.append(value)
+            case 10 where UpstreamText.sameFieldName(name, "connection"):
+                if UpstreamText.listContains(value, "close") { closes = true }
+                if UpstreamText.listContains(value, "keep-alive") { keepsAlive = true }
+            case 14 where UpstreamText.sameFieldName(name, "content-length"):
+                lengthCount += 1
+                if firstLength == nil { firstLength = value }
             case 17 where UpstreamText.sameFieldName(name, "transfer-encoding"): transferEncodings.append(value)
             default: break
             }
         }
-        var keepAlive = minor == 1
-            ? !UpstreamText.listContains(connection, "close") : UpstreamText.listContains(connection, "keep-alive")
+        var keepAlive = minor == 1 ? !closes : keepsAlive
         let hasTransferEncoding = !transferEncodings.isEmpty
         let transferCodings = hasTransferEncoding ? UpstreamText.listElements(transferEncodings) : []
 
-        if hasTransferEncoding && !lengths.isEmpty {
+        if hasTransferEncoding && lengthCount > 0 {
             throw UpstreamParseError.invalid("both Content-Length and Transfer-Encoding")
         }
-        if lengths.count > 1 { throw UpstreamParseError.invalid("repeated Content-Length") }
+        if lengthCount > 1 { throw UpstreamParseError.invalid("repeated Content-Length") }
         var length: Int64?
-        if let text = lengths.first {
+        if let text = firstLength {
             guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let parsed = Int64(text) else {
                 throw UpstreamParseError.invalid("malformed Content-Length '\(text)'")
             }

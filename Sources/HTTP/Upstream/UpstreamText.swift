@@ -51,14 +51,15 @@ enum UpstreamText {
     /// Whether some comma-separated element of `values` is `token`, ignoring ASCII case and
     /// surrounding spaces; allocates nothing.
     static func listContains(_ values: [String], _ token: String) -> Bool {
+        values.contains { listContains($0, token) }
+    }
+
+    /// Whether some comma-separated element of the one field value `value` is `token` (as above).
+    static func listContains(_ value: String, _ token: String) -> Bool {
+        var value = value
         var token = token
-        for value in values {
-            var value = value
-            // On contiguous bytes (native strings), far cheaper than stepping through `UTF8View`s.
-            let found = value.withUTF8 { bytes in token.withUTF8 { listContains(bytes, $0) } }
-            if found { return true }
-        }
-        return false
+        // On contiguous bytes (native strings), far cheaper than stepping through `UTF8View`s.
+        return value.withUTF8 { bytes in token.withUTF8 { listContains(bytes, $0) } }
     }
 
     private static func listContains(_ value: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -59,7 +59,7 @@ public final class ProxyRoutes {
 enum StaticFileHandling {
     static func respond(_ files: StaticFileResponder, to request: HTTPRequest) -> HTTPResponse {
         let target = request.target
-        let rawPath = target.firstIndex(of: "?").map { target[..<$0] }.map(String.init) ?? target
+        let rawPath = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
         let headers = request.headers
         return HTTPResponse(files.respond(method: request.method.rawValue, rawPath: rawPath, header: { headers[$0] }))
     }

@@ -60,23 +60,7 @@ public final class UpstreamForwarder: Sendable {
 
     /// The upstream's fields for the client: no hop-by-hop fields, and no Date (the engine writes
     /// its own; two would be a malformed response).
-    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        let connection = head.headers.filter { $0.0.utf8.count == 10 && sameName($0.0, "connection") }.map(\.1)
-        for field in head.headers where !isDate(field.0) && !HopByHopHeaders.isHopByHop(field.0, connection: connection) {
-            headers.add(name: field.0, value: field.1)
-        }
-        return headers
-    }
-
-    static func isDate(_ name: String) -> Bool {
-        name.utf8.count == 4 && sameName(name, "date")
-    }
-
-    /// ASCII case-insensitive equality with lowercase `lower`.
-    static func sameName(_ name: String, _ lower: String) -> Bool {
-        name.utf8.elementsEqual(lower.utf8) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
-    }
+    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders { head.clientHeaders }
 
     /// The failure's 502/504 (or 400) with its one-line explanation.
     public static func response(for failure: UpstreamFailure) -> HTTPResponse {
@@ -95,10 +79,11 @@ public final class UpstreamForwarder: Sendable {
 
     /// The address without its port (`192.0.2.1:5000` -> `192.0.2.1`, `[2001:db8::1]:5000` -> `2001:db8::1`).
     static func clientIP(_ remoteAddress: String) -> String {
-        if remoteAddress.hasPrefix("["), let close = remoteAddress.firstIndex(of: "]") {
-            return String(remoteAddress[remoteAddress.index(after: remoteAddress.startIndex)..<close])
+        let bytes = remoteAddress.utf8
+        if bytes.first == UInt8(ascii: "["), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
+            return String(remoteAddress[bytes.index(after: bytes.startIndex)..<close])
         }
-        if let colon = remoteAddress.lastIndex(of: ":"), remoteAddress.firstIndex(of: ":") == colon {
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")), bytes.firstIndex(of: UInt8(ascii: ":")) == colon {
             return String(remoteAddress[..<colon])
         }
         return remoteAddress

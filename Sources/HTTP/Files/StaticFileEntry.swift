@@ -1,7 +1,8 @@
 import Glibc
 
-/// One servable representation of a file: the file itself or a precompressed sibling.
-public struct FileVariant: Sendable {
+/// One servable representation of a file: the file itself or a precompressed sibling. A class, as
+/// is `StaticFileEntry`: a cached entry is then handed out with one reference, not a copy of every field.
+public final class FileVariant: Sendable {
     public let file: OpenFile
     public let stat: FileStat
     public let etag: String
@@ -54,7 +55,7 @@ public struct FileVariant: Sendable {
 }
 
 /// Everything the responder needs to answer for one path, without touching the file system.
-public struct StaticFileEntry: Sendable {
+public final class StaticFileEntry: Sendable {
     /// The path, relative to the root, of the file opened (the index file for a directory).
     public let relativePath: String
     public let contentType: String
@@ -63,6 +64,15 @@ public struct StaticFileEntry: Sendable {
     public let identity: FileVariant
     /// Siblings (`file.br`, `file.gz`) that exist and are not older than the file, in preference order.
     public let precompressed: [(coding: ContentCoding, variant: FileVariant)]
+
+    init(relativePath: String, contentType: String, cacheControl: String, identity: FileVariant,
+         precompressed: [(coding: ContentCoding, variant: FileVariant)]) {
+        self.relativePath = relativePath
+        self.contentType = contentType
+        self.cacheControl = cacheControl
+        self.identity = identity
+        self.precompressed = precompressed
+    }
 
     /// Opens the file at `relativePath` and, if `withSiblings`, its precompressed siblings.
     public static func load(_ relativePath: String, resolver: StaticFileResolver, withSiblings: Bool,

@@ -55,8 +55,24 @@ public final class HTTPRequest {
     public let remoteAddress: String
     /// The request id: the client's `X-Request-ID` when sane, otherwise one the server made.
     public let requestID: String
-    /// Values of the route's `:name` segments.
-    public internal(set) var pathParameters: [String: String] = [:]
+    /// Values of the route's `:name` segments (and of its `*rest`), read from the path on first use.
+    public internal(set) var pathParameters: [String: String] {
+        get {
+            if let (router, candidate) = unreadPathParameters {
+                unreadPathParameters = nil
+                storedPathParameters = router.parameters(of: candidate, in: path)
+            }
+            return storedPathParameters
+        }
+        set {
+            unreadPathParameters = nil
+            storedPathParameters = newValue
+        }
+    }
+
+    private var storedPathParameters: [String: String] = [:]
+    /// Where the parameters come from, until someone asks for them.
+    var unreadPathParameters: (Router, RouteTree.Candidate)?
 
     private var parsedQuery: [(String, String)]?
     private var parsedCookies: [String: String]?

@@ -3,21 +3,23 @@
 /// It finds every route the path matches (a literal and a `:param` branch can both match, so both
 /// are followed); `Router` then picks among them by method and by the order the routes were added.
 struct RouteTree {
-    /// A route that matches a path, with the ranges its `:param` segments and `*rest` took.
+    /// A route that matches a path, with the byte ranges (UTF-8 offsets) its `:param` segments and `*rest` took.
     struct Candidate {
         let index: Int
-        let parameters: [Range<String.Index>]
-        let rest: Range<String.Index>?
+        let parameters: [Range<Int>]
+        let rest: Range<Int>?
     }
 
+    // Written only while routes are added (before the server runs), read by every lookup: the
+    // run-time exclusivity checks of class properties were a tenth of a lookup's cost.
     final class Node {
         /// Literal children by a hash of their bytes; a bucket holds the (rare) colliding ones.
-        var literals: [UInt64: [(bytes: [UInt8], node: Node)]] = [:]
-        var parameter: Node?
+        @exclusivity(unchecked) var literals: [UInt64: [(bytes: [UInt8], node: Node)]] = [:]
+        @exclusivity(unchecked) var parameter: Node?
         /// Routes whose pattern ends here.
-        var ending: [Int] = []
+        @exclusivity(unchecked) var ending: [Int] = []
         /// Routes whose `*rest` segment starts here.
-        var restAfter: [Int] = []
+        @exclusivity(unchecked) var restAfter: [Int] = []
     }
 
     private let root = Node()
@@ -53,50 +55,61 @@ struct RouteTree {
         node.ending.append(index)
     }
 
-    /// Every route that matches `path`: its segments, and its trailing slash as `endsWithSlash(route)` says.
-    func candidates(_ path: String, endsWithSlash: (Int) -> Bool) -> [Candidate] {
+    /// Every route that matches `path` (its segments, and its trailing slash as `endsWithSlash(route)`
+    /// says) and that `include` accepts: the router asks only for the request's method where it can.
+    func candidates(_ path: String, endsWithSlash: (Int) -> Bool, include: (Int) -> Bool = { _ in true }) -> [Candidate] {
         var found: [Candidate] = []
-        var parameters: [Range<String.Index>] = []
-        let pathHasSlash = path.utf8.count > 1 && path.utf8.last == 0x2F
-        collect(root, path, from: path.utf8.startIndex, pathHasSlash: pathHasSlash, endsWithSlash, &parameters, into: &found)
+        var parameters: [Range<Int>] = []
+        var path = path
+        path.withUTF8 { bytes in
+            let pathHasSlash = bytes.count > 1 && bytes[bytes.count - 1] == 0x2F
+            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, into: &found)
+        }
         return found
     }
 
-    private func collect(_ node: Node, _ path: String, from start: String.Index, pathHasSlash: Bool,
-                         _ endsWithSlash: (Int) -> Bool,
-                         _ parameters: inout [Range<String.Index>], into found: inout [Candidate]) {
-        let utf8 = path.utf8
+    /// Walks the path's bytes (the segment hash is computed on the way to the segment's end).
+    private func collect(_ node: Node, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pathHasSlash: Bool,
+                         _ endsWithSlash: (Int) -> Bool, _ include: (Int) -> Bool,
+                         _ parameters: inout [Range<Int>], into found: inout [Candidate]) {
         var position = start
-        while position < utf8.endIndex && utf8[position] == 0x2F { position = utf8.index(after: position) }
-        for index in node.restAfter {
-            found.append(Candidate(index: index, parameters: parameters, rest: position..<utf8.endIndex))
+        while position < bytes.count && bytes[position] == 0x2F { position += 1 }
+        for index in node.restAfter where include(index) {
+            found.append(Candidate(index: index, parameters: parameters, rest: position..<bytes.count))
         }
-        guard position < utf8.endIndex else {
-            for index in node.ending where endsWithSlash(index) == pathHasSlash {
+        guard position < bytes.count else {
+            for index in node.ending where include(index) && endsWithSlash(index) == pathHasSlash {
                 found.append(Candidate(index: index, parameters: parameters, rest: nil))
             }
             return
         }
         let segmentStart = position
-        while position < utf8.endIndex && utf8[position] != 0x2F { position = utf8.index(after: position) }
-        let segment = utf8[segmentStart..<position]
-        if !node.literals.isEmpty, let bucket = node.literals[Self.hash(segment)] {
+        var hash = Self.fnvOffset
+        while position < bytes.count && bytes[position] != 0x2F {
+            hash = (hash ^ UInt64(bytes[position])) &* Self.fnvPrime
+            position += 1
+        }
+        if !node.literals.isEmpty, let bucket = node.literals[hash] {
+            let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<position])
             for child in bucket where child.bytes.elementsEqual(segment) {
-                collect(child.node, path, from: position, pathHasSlash: pathHasSlash, endsWithSlash, &parameters, into: &found)
+                collect(child.node, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, into: &found)
             }
         }
         if let child = node.parameter {
             parameters.append(segmentStart..<position)
-            collect(child, path, from: position, pathHasSlash: pathHasSlash, endsWithSlash, &parameters, into: &found)
+            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, into: &found)
             parameters.removeLast()
         }
     }
 
+    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+
     /// FNV-1a of a segment's bytes.
     static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = fnvOffset
         for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            hash = (hash ^ UInt64(byte)) &* fnvPrime
         }
         return hash
     }

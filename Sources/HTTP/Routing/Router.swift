@@ -16,8 +16,9 @@ public typealias HTTPHandler = (HTTPRequest) -> HTTPResponse
 /// `respond` exactly once, from any thread.
 public typealias HTTPDeferredHandler = (HTTPRequest, HTTPResponder) -> Void
 
-/// A route: a method, a path pattern and what answers it.
-public struct Route {
+/// A route: a method, a path pattern and what answers it. A class, so that a match hands over one
+/// reference rather than copying every field.
+public final class Route {
     enum Segment: Equatable {
         case literal(String)
         case parameter(String)
@@ -160,20 +161,47 @@ public final class Router {
         add(.DELETE, pattern, mode: mode, handler)
     }
 
+    /// What `lookup` found: as `RouteMatch`, with the parameters still to be read from the path.
+    enum Lookup {
+        case found(Route, RouteTree.Candidate)
+        case methodNotAllowed(allow: [HTTPMethod])
+        case notFound
+    }
+
     /// Finds the route for `method` and the normalised `path`.
     public func match(method: HTTPMethod, path: String) -> RouteMatch {
-        var matching = tree.candidates(path) { routes[$0].trailingSlash }
-        if matching.count > 1 { matching.sort { $0.index < $1.index } }
-        var allowed: [HTTPMethod] = []
-        var getMatch: RouteTree.Candidate?
-        for candidate in matching {
-            let route = routes[candidate.index]
-            if route.method == method { return .found(route, parameters: parameters(of: candidate, in: path)) }
-            if method == .HEAD && route.method == .GET && getMatch == nil { getMatch = candidate }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+        switch lookup(method: method, path: path) {
+        case .found(let route, let candidate): return .found(route, parameters: parameters(of: candidate, in: path))
+        case .methodNotAllowed(let allow): return .methodNotAllowed(allow: allow)
+        case .notFound: return .notFound
         }
-        if let getMatch { return .found(routes[getMatch.index], parameters: parameters(of: getMatch, in: path)) }
-        if allowed.isEmpty { return .notFound }
+    }
+
+    /// `match` without building the parameters, which the engine reads only if a handler asks.
+    func lookup(method: HTTPMethod, path: String) -> Lookup {
+        let routes = self.routes
+        let wanted = tree.candidates(path, endsWithSlash: { routes[$0].trailingSlash }, include: { index in
+            let routeMethod = routes[index].method
+            return routeMethod == method || (method == .HEAD && routeMethod == .GET)
+        })
+        // The first route added wins: the lowest index for the method (else, for HEAD, for GET).
+        var best: RouteTree.Candidate?
+        var getMatch: RouteTree.Candidate?
+        for candidate in wanted {
+            let routeMethod = routes[candidate.index].method
+            if routeMethod == method {
+                if best.map({ candidate.index < $0.index }) ?? true { best = candidate }
+            } else if method == .HEAD && routeMethod == .GET {
+                if getMatch.map({ candidate.index < $0.index }) ?? true { getMatch = candidate }
+            }
+        }
+        if let chosen = best ?? getMatch { return .found(routes[chosen.index], chosen) }
+        let matching = tree.candidates(path) { routes[$0].trailingSlash }
+        if matching.isEmpty { return .notFound }
+        var allowed: [HTTPMethod] = []
+        for candidate in matching.sorted(by: { $0.index < $1.index }) where !allowed.contains(routes[candidate.index].method) {
+            allowed.append(routes[candidate.index].method)
+        }
         if allowed.contains(.GET) && !allowed.contains(.HEAD) { allowed.append(.HEAD) }
         return .methodNotAllowed(allow: allowed)
     }
@@ -194,11 +222,17 @@ public final class Router {
         return response
     }
 
-    private func parameters(of candidate: RouteTree.Candidate, in path: String) -> [String: String] {
+    func parameters(of candidate: RouteTree.Candidate, in path: String) -> [String: String] {
         let route = routes[candidate.index]
+        let utf8 = path.utf8
+        // The ranges are UTF-8 offsets that start and end at a slash or at an end of the path.
+        func text(_ range: Range<Int>) -> String {
+            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            return String(path[start..<utf8.index(start, offsetBy: range.count)])
+        }
         var parameters: [String: String] = [:]
-        for (name, range) in zip(route.parameterNames, candidate.parameters) { parameters[name] = String(path[range]) }
-        if let name = route.restName, let range = candidate.rest { parameters[name] = String(path[range]) }
+        for (name, range) in zip(route.parameterNames, candidate.parameters) { parameters[name] = text(range) }
+        if let name = route.restName, let range = candidate.rest { parameters[name] = text(range) }
         return parameters
     }
 

@@ -329,15 +329,19 @@ final class Connection {
         let router = loop.server.router
         // `OPTIONS *` asks about the server, not a resource: no route can match it (the parser allows `*` only there).
         if head.target == "*" { return respond(router.serverOptionsResponse()) }
-        switch router.match(method: head.method, path: path) {
-        case .found(let route, let parameters):
-            request.pathParameters = parameters
+        switch router.lookup(method: head.method, path: path) {
+        case .found(let route, let candidate):
+            request.unreadPathParameters = (router, candidate)
             if route.mode == .inline {
                 respond(route.handler(request))
             } else if let deferred = route.deferredHandler {
                 handlerRunning = true
                 let loop = self.loop
-                deferred(request, HTTPResponder { [self] response in loop.post(.response(self, response)) })
+                // Answered on this loop's own thread (an upstream exchange run in the loop), the
+                // response is written at once; from another thread it is posted to the loop.
+                deferred(request, HTTPResponder { [self] response in
+                    if EventLoop.current === loop { handlerFinished(response) } else { loop.post(.response(self, response)) }
+                })
             } else {
                 handlerRunning = true
                 let loop = self.loop
@@ -434,7 +438,10 @@ final class Connection {
                         }
                     }
                 } else {
-                    written = out.withUnsafeBytes { send(fd, $0.baseAddress! + outOffset, $0.count - outOffset, Int32(MSG_NOSIGNAL)) }
+                    // A head followed by a file waits for the file's first bytes (as TCP_CORK would):
+                    // one segment instead of a small one for the head alone.
+                    let flags = file != nil && fileOffset < fileEnd ? Int32(MSG_NOSIGNAL) | Int32(MSG_MORE) : Int32(MSG_NOSIGNAL)
+                    written = out.withUnsafeBytes { send(fd, $0.baseAddress! + outOffset, $0.count - outOffset, flags) }
                 }
                 if written < 0 {
                     let code = errno

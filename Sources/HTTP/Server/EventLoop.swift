@@ -32,6 +32,10 @@ final class EventLoop {
     /// Connections that had more to read when their turn ended; served after the next epoll_wait.
     var deferredReads: [Connection] = []
     private var deferredInHand: [Connection] = []
+    /// Upstream connections registered in this loop's epoll, by descriptor (see `LoopUpstreamPool`).
+    var upstreamSockets: [LoopUpstreamSocket?] = []
+    /// This loop's pools, one per upstream client used from it.
+    private var upstreamPools: [LoopUpstreamPool] = []
 
     enum Completion {
         case response(Connection, HTTPResponse)
@@ -81,6 +85,8 @@ final class EventLoop {
     }
 
     func run() {
+        pthread_setspecific(EventLoop.currentKey, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(EventLoop.currentKey, nil) }
         if !server.shuttingDown.load(ordering: .relaxed) {
             var event = epoll_event()
             event.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
@@ -105,6 +111,8 @@ final class EventLoop {
                         takeCompletions()
                     } else if fd >= 0 && Int(fd) < connections.count, let connection = connections[Int(fd)] {
                         connection.handle(events: event.events)
+                    } else if fd >= 0 && Int(fd) < upstreamSockets.count, let socket = upstreamSockets[Int(fd)] {
+                        socket.handle(events: event.events)
                     }
                 }
             }
@@ -124,6 +132,8 @@ final class EventLoop {
             }
             if draining && openCount == 0 { break }
         }
+        for socket in upstreamSockets { if let socket { socket.pool.closeAll(socket) } }
+        upstreamPools = []
         close(epollFD)
         close(wakeFD)
     }
@@ -249,6 +259,53 @@ final class EventLoop {
         for slot in connections.indices {
             connections[slot]?.checkTimer()
         }
+        for slot in upstreamSockets.indices {
+            if let socket = upstreamSockets[slot] { socket.pool.sweep(socket) }
+        }
+    }
+
+    // MARK: - Upstream connections
+
+    /// The loop whose thread is calling, if any.
+    static var current: EventLoop? {
+        pthread_getspecific(currentKey).map { Unmanaged<EventLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// This loop's pool for the upstream client `core`.
+    func upstreamPool(for core: UpstreamClientCore) -> LoopUpstreamPool {
+        for pool in upstreamPools where pool.core === core { return pool }
+        let pool = LoopUpstreamPool(core: core, loop: self)
+        upstreamPools.append(pool)
+        return pool
+    }
+
+    /// Adds an upstream socket to this loop's epoll; false if epoll refuses.
+    func register(_ socket: LoopUpstreamSocket) -> Bool {
+        var event = LoopUpstreamSocket.event(fd: socket.fd, writable: socket.watchingWritable)
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, socket.fd, &event) == 0 else { return false }
+        let slot = Int(socket.fd)
+        if slot >= upstreamSockets.count {
+            upstreamSockets.append(contentsOf: repeatElement(nil, count: max(slot + 1 - upstreamSockets.count, upstreamSockets.count)))
+        }
+        upstreamSockets[slot] = socket
+        socket.registered = true
+        return true
+    }
+
+    /// Takes an upstream socket out of this loop's epoll; its descriptor closes with its last holder
+    /// (at once, unless `keepOpen` because a reader on another thread takes it over).
+    func unregister(_ socket: LoopUpstreamSocket, keepOpen: Bool) {
+        guard socket.registered else { return }
+        socket.registered = false
+        let slot = Int(socket.fd)
+        if slot < upstreamSockets.count, upstreamSockets[slot] === socket { upstreamSockets[slot] = nil }
+        if keepOpen { epoll_ctl(epollFD, EPOLL_CTL_DEL, socket.fd, nil) }
     }
 
     func startDrain() {

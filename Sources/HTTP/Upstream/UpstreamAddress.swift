@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where an upstream server listens.
 public enum UpstreamAddress: Sendable, Equatable, CustomStringConvertible {
     case unix(path: String)
@@ -18,6 +20,13 @@ public enum UpstreamAddress: Sendable, Equatable, CustomStringConvertible {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw UpstreamAddressError("upstream '\(text)': missing host") }
         self = .tcp(host: host, port: port)
+    }
+
+    /// Whether connecting first needs a name lookup (which may block): a host that is not an IP address.
+    var needsNameLookup: Bool {
+        guard case .tcp(let host, _) = self else { return false }
+        var storage = in6_addr()
+        return inet_pton(AF_INET, host, &storage) != 1 && inet_pton(AF_INET6, host, &storage) != 1
     }
 
     public var description: String {

@@ -17,16 +17,21 @@ public final class UpstreamClient: Sendable {
         core = UpstreamClientCore(address: address, configuration: configuration, pool: pool)
     }
 
-    /// Idle connections currently pooled.
-    public var idleConnectionCount: Int { pool.idleCount }
+    /// Idle connections currently pooled (by the client and by the event loops that used it).
+    public var idleConnectionCount: Int { pool.idleCount + core.loopIdleCount.load(ordering: .relaxed) }
 
     /// Closes every idle connection (for a graceful drain).
     public func closeIdleConnections() { pool.removeAll() }
 
-    /// Sends `request` without blocking: the request is written at once on a pooled connection (or
-    /// by the client's poller thread on a new one), and `completion` runs on the poller thread with
-    /// the whole response when its body has a length of at most `wholeBodyLimit` bytes, or else with
-    /// the head and the body still to be pulled. Never blocks the caller (an event loop).
+    /// Sends `request` without blocking, and calls `completion` with the whole response when its
+    /// body has a length of at most `wholeBodyLimit` bytes, or else with the head and the body still
+    /// to be pulled. Never blocks the caller.
+    ///
+    /// Called on an `HTTPServer` event loop's thread (by a `.deferred` handler), the exchange runs in
+    /// that loop, on the loop's own keep-alive connections, and `completion` runs on the loop's thread:
+    /// no other thread is involved. Called elsewhere (or for a host name that needs a lookup, which
+    /// could block a loop), the request is written at once on a pooled connection or by the client's
+    /// poller thread on a new one, and `completion` runs on the poller thread.
     public func send(_ request: UpstreamRequest, wholeBodyLimit: Int, completion: @escaping (UpstreamAsyncReply) -> Void) {
         let headers = ForwardedHeaders.forRequest(
             request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
@@ -36,6 +41,10 @@ public final class UpstreamClient: Sendable {
             writer = try UpstreamRequestWriter(method: request.method, target: request.target, headers: headers, body: request.body)
         } catch {
             return completion(.failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)")))
+        }
+        if !address.needsNameLookup, let loop = EventLoop.current {
+            return loop.upstreamPool(for: core).send(writer, method: request.method, isIdempotent: request.isIdempotent,
+                                                     wholeBodyLimit: wholeBodyLimit, completion: completion)
         }
         UpstreamAsyncExchange(core: core, method: request.method, isIdempotent: request.isIdempotent, request: writer,
                               wholeBodyLimit: wholeBodyLimit, completion: completion).start()

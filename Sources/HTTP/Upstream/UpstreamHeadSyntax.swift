@@ -3,26 +3,38 @@
 enum UpstreamHeadSyntax {
     static func parse(_ bytes: [UInt8], requestWasHead: Bool, maxHeaderCount: Int) throws
         -> (head: UpstreamResponseHead, keepAlive: Bool) {
-        var lines: [ArraySlice<UInt8>] = []
+        try bytes.withUnsafeBufferPointer { try parse($0, requestWasHead: requestWasHead, maxHeaderCount: maxHeaderCount) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, requestWasHead: Bool, maxHeaderCount: Int) throws
+        -> (head: UpstreamResponseHead, keepAlive: Bool) {
+        var statusLine: (minor: Int, status: Int, reason: String)?
+        var headers: [(String, String)] = []
+        headers.reserveCapacity(12)
+        var endsWithEmptyLine = false
         var lineStart = 0
         var index = 0
         while index + 1 < bytes.count {
-            if bytes[index] == 13 {
-                lines.append(bytes[lineStart..<index])
-                index += 2
-                lineStart = index
-            } else {
+            guard bytes[index] == 13 else {
                 index += 1
+                continue
+            }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<index])
+            index += 2
+            lineStart = index
+            if statusLine == nil {
+                statusLine = try parseStatusLine(line)
+            } else if line.isEmpty && index >= bytes.count {
+                // The empty line that ends the head.
+                endsWithEmptyLine = true
+            } else {
+                guard headers.count < maxHeaderCount else {
+                    throw UpstreamParseError.tooLarge("more than \(maxHeaderCount) header fields")
+                }
+                headers.append(try parseField(line))
             }
         }
-        // The last element is the empty line that ends the head.
-        guard let statusLine = lines.first, lines.last?.isEmpty == true else { throw UpstreamParseError.invalid("empty head") }
-        let (minor, status, reason) = try parseStatusLine(statusLine)
-        let fieldLines = lines.dropFirst().dropLast()
-        guard fieldLines.count <= maxHeaderCount else {
-            throw UpstreamParseError.tooLarge("more than \(maxHeaderCount) header fields")
-        }
-        let headers = try fieldLines.map(parseField)
+        guard let (minor, status, reason) = statusLine, endsWithEmptyLine else { throw UpstreamParseError.invalid("empty head") }
         let (framing, keepAlive) = try framing(headers, status: status, minor: minor, requestWasHead: requestWasHead)
         return (UpstreamResponseHead(minorVersion: minor, status: status, reason: reason, headers: headers, framing: framing),
                 keepAlive)
@@ -31,8 +43,7 @@ enum UpstreamHeadSyntax {
     private static let httpVersionPrefix = Array("HTTP/1.".utf8)
 
     /// `HTTP/1.x SSS reason`; the space before an empty reason may be missing.
-    private static func parseStatusLine(_ line: ArraySlice<UInt8>) throws -> (Int, Int, String) {
-        let bytes = Array(line)
+    private static func parseStatusLine(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (Int, Int, String) {
         guard bytes.count >= 12, bytes.starts(with: httpVersionPrefix), bytes[8] == 32 else {
             throw UpstreamParseError.invalid("malformed status line '\(printable(bytes))'")
         }
@@ -50,58 +61,65 @@ enum UpstreamHeadSyntax {
         var reason = ""
         if bytes.count > 12 {
             guard bytes[12] == 32 else { throw UpstreamParseError.invalid("malformed status line '\(printable(bytes))'") }
-            let text = bytes[13...]
+            let text = UnsafeBufferPointer(rebasing: bytes[13...])
             guard text.allSatisfy(isFieldValueByte) else { throw UpstreamParseError.invalid("control character in reason phrase") }
             reason = String(decoding: text, as: UTF8.self)
         }
         return (Int(bytes[7] - UInt8(ascii: "0")), status, reason)
     }
 
-    private static func parseField(_ line: ArraySlice<UInt8>) throws -> (String, String) {
+    private static func parseField(_ line: UnsafeBufferPointer<UInt8>) throws -> (String, String) {
         guard let first = line.first else { throw UpstreamParseError.invalid("empty header line") }
         if first == 32 || first == 9 { throw UpstreamParseError.invalid("obsolete line folding") }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            throw UpstreamParseError.invalid("header line without a colon: '\(printable(Array(line)))'")
+            throw UpstreamParseError.invalid("header line without a colon: '\(printable(line))'")
         }
-        let name = line[line.startIndex..<colon]
+        let name = UnsafeBufferPointer(rebasing: line[0..<colon])
         guard !name.isEmpty, name.allSatisfy(UpstreamText.isTokenByte) else {
-            throw UpstreamParseError.invalid("invalid header name '\(printable(Array(name)))'")
+            throw UpstreamParseError.invalid("invalid header name '\(printable(name))'")
         }
-        var value = line[(colon + 1)...]
-        while let byte = value.first, byte == 32 || byte == 9 { value.removeFirst() }
-        while let byte = value.last, byte == 32 || byte == 9 { value.removeLast() }
-        let nameText = String(decoding: name, as: UTF8.self)
+        var valueStart = colon + 1
+        var valueEnd = line.count
+        while valueStart < valueEnd, line[valueStart] == 32 || line[valueStart] == 9 { valueStart += 1 }
+        while valueEnd > valueStart, line[valueEnd - 1] == 32 || line[valueEnd - 1] == 9 { valueEnd -= 1 }
+        let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
         guard value.allSatisfy(isFieldValueByte) else {
-            throw UpstreamParseError.invalid("invalid character in the value of \(nameText)")
+            throw UpstreamParseError.invalid("invalid character in the value of \(String(decoding: name, as: UTF8.self))")
         }
-        return (nameText, String(decoding: value, as: UTF8.self))
+        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
     private static func framing(_ headers: [(String, String)], status: Int, minor: Int,
                                 requestWasHead: Bool) throws -> (UpstreamBodyFraming, Bool) {
-        // One pass over the fields; most responses have no Transfer-Encoding and one Connection.
-        var connection: [String] = []
+        // One pass over the fields, collecting nothing in the common case (one Connection, one
+        // Content-Length, no Transfer-Encoding).
+        var closes = false
+        var keepsAlive = false
         var transferEncodings: [String] = []
-        var lengths: [String] = []
+        var lengthCount = 0
+        var firstLength: String?
         for (name, value) in headers {
             switch name.utf8.count {
-            case 10 where UpstreamText.sameFieldName(name, "connection"): connection.append(value)
-            case 14 where UpstreamText.sameFieldName(name, "content-length"): lengths.append(value)
+            case 10 where UpstreamText.sameFieldName(name, "connection"):
+                if UpstreamText.listContains(value, "close") { closes = true }
+                if UpstreamText.listContains(value, "keep-alive") { keepsAlive = true }
+            case 14 where UpstreamText.sameFieldName(name, "content-length"):
+                lengthCount += 1
+                if firstLength == nil { firstLength = value }
             case 17 where UpstreamText.sameFieldName(name, "transfer-encoding"): transferEncodings.append(value)
             default: break
             }
         }
-        var keepAlive = minor == 1
-            ? !UpstreamText.listContains(connection, "close") : UpstreamText.listContains(connection, "keep-alive")
+        var keepAlive = minor == 1 ? !closes : keepsAlive
         let hasTransferEncoding = !transferEncodings.isEmpty
         let transferCodings = hasTransferEncoding ? UpstreamText.listElements(transferEncodings) : []
 
-        if hasTransferEncoding && !lengths.isEmpty {
+        if hasTransferEncoding && lengthCount > 0 {
             throw UpstreamParseError.invalid("both Content-Length and Transfer-Encoding")
         }
-        if lengths.count > 1 { throw UpstreamParseError.invalid("repeated Content-Length") }
+        if lengthCount > 1 { throw UpstreamParseError.invalid("repeated Content-Length") }
         var length: Int64?
-        if let text = lengths.first {
+        if let text = firstLength {
             guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let parsed = Int64(text) else {
                 throw UpstreamParseError.invalid("malformed Content-Length '\(text)'")
             }
@@ -123,7 +141,7 @@ enum UpstreamHeadSyntax {
         byte == 9 || (byte >= 32 && byte != 127)
     }
 
-    private static func printable(_ bytes: [UInt8]) -> String {
+    private static func printable(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: bytes.prefix(80).map { $0 >= 32 && $0 < 127 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
     }
 }

@@ -1,12 +1,15 @@
 import CShim
 import Daemon
 import Glibc
+import Synchronization
 
 /// What an upstream client's non-blocking requests share: the address, settings, pool and poller.
 final class UpstreamClientCore: @unchecked Sendable {
     let address: UpstreamAddress
     let configuration: UpstreamConfiguration
     let pool: UpstreamConnectionPool
+    /// Idle connections in the event loops' own pools (see `LoopUpstreamPool`), for `idleConnectionCount`.
+    let loopIdleCount = Atomic<Int>(0)
     private let pollerMutex = Lock()
     private var startedPoller: UpstreamPoller?
 

@@ -14,29 +14,42 @@ public struct UpstreamRequestWriter {
     /// Serializes the request line and `headers` (already rewritten for forwarding), adding the
     /// body's `Content-Length`. Throws if a field would split the request (CR, LF or NUL).
     public init(method: String, target: String, headers: [(String, String)], body: UpstreamRequestBody) throws {
-        guard !method.isEmpty, method.utf8.allSatisfy(UpstreamText.isTokenByte) else {
-            throw UpstreamRequestError("invalid method '\(method)'")
-        }
-        guard target.hasPrefix("/") || target == "*", !target.utf8.contains(where: { $0 <= 32 || $0 == 127 }) else {
-            throw UpstreamRequestError("invalid request target")
-        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
-        bytes.append(contentsOf: method.utf8)
+        var method = method
+        var target = target
+        try method.withUTF8 { methodBytes in
+            guard !methodBytes.isEmpty, methodBytes.allSatisfy(UpstreamText.isTokenByte) else {
+                throw UpstreamRequestError("invalid method '\(String(decoding: methodBytes, as: UTF8.self))'")
+            }
+            bytes.append(contentsOf: methodBytes)
+        }
         bytes.append(0x20)
-        bytes.append(contentsOf: target.utf8)
+        try target.withUTF8 { targetBytes in
+            guard targetBytes.first == UInt8(ascii: "/") || (targetBytes.count == 1 && targetBytes[0] == UInt8(ascii: "*")),
+                  !targetBytes.contains(where: { $0 <= 32 || $0 == 127 }) else {
+                throw UpstreamRequestError("invalid request target")
+            }
+            bytes.append(contentsOf: targetBytes)
+        }
         bytes.append(contentsOf: " HTTP/1.1\r\n".utf8)
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(UpstreamText.isTokenByte),
-                  !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
-                throw UpstreamRequestError("invalid header field '\(name)'")
+            var name = name
+            var value = value
+            let valid = name.withUTF8 { nameBytes in
+                value.withUTF8 { valueBytes in
+                    guard !nameBytes.isEmpty, nameBytes.allSatisfy(UpstreamText.isTokenByte),
+                          !valueBytes.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return false }
+                    bytes.append(contentsOf: nameBytes)
+                    bytes.append(0x3A)
+                    bytes.append(0x20)
+                    bytes.append(contentsOf: valueBytes)
+                    bytes.append(0x0D)
+                    bytes.append(0x0A)
+                    return true
+                }
             }
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(0x3A)
-            bytes.append(0x20)
-            bytes.append(contentsOf: value.utf8)
-            bytes.append(0x0D)
-            bytes.append(0x0A)
+            guard valid else { throw UpstreamRequestError("invalid header field '\(name)'") }
         }
         let bodyLength = body.length
         if bodyLength > 0 || method == "POST" || method == "PUT" || method == "PATCH" {

@@ -31,6 +31,22 @@ public struct UpstreamResponseHead: Equatable, Sendable {
     /// so its absence tells the engine to frame the body itself (chunked, or close).
     public var forwardableHeaders: [(String, String)] { HopByHopHeaders.removing(from: headers) }
 
+    /// `forwardableHeaders` without `Date` (an engine writes its own; two would make the response
+    /// malformed), as the fields of the response to the client.
+    public var clientHeaders: HTTPHeaders {
+        var connection: [String] = []
+        for field in headers where field.0.utf8.count == 10 && UpstreamText.sameFieldName(field.0, "connection") {
+            connection.append(field.1)
+        }
+        var result = HTTPHeaders()
+        for field in headers {
+            if field.0.utf8.count == 4 && UpstreamText.sameFieldName(field.0, "date") { continue }
+            if HopByHopHeaders.isHopByHop(field.0, connection: connection) { continue }
+            result.add(name: field.0, value: field.1)
+        }
+        return result
+    }
+
     /// The first value of `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         headers.first { UpstreamText.sameFieldName($0.0, name) }?.1

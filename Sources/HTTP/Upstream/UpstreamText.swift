@@ -2,12 +2,27 @@
 enum UpstreamText {
     /// ASCII case-insensitive comparison, as for header field names.
     static func sameFieldName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+        guard a.utf8.count == b.utf8.count else { return false }
+        return startsWithIgnoringCase(a, b)
     }
 
     /// Whether field name `name` starts with lowercase `prefix`, ignoring ASCII case.
     static func hasFieldNamePrefix(_ name: String, _ prefix: String) -> Bool {
-        name.utf8.count >= prefix.utf8.count && zip(name.utf8, prefix.utf8).allSatisfy { lower($0) == $1 }
+        name.utf8.count >= prefix.utf8.count && startsWithIgnoringCase(name, prefix)
+    }
+
+    /// Whether `text` starts with `prefix` (not longer than `text`), ignoring ASCII case: on the
+    /// strings' contiguous bytes where they have them (native strings do), which is many times
+    /// faster than iterating two `UTF8View`s in step.
+    private static func startsWithIgnoringCase(_ text: String, _ prefix: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { textBytes in
+            prefix.utf8.withContiguousStorageIfAvailable { prefixBytes -> Bool in
+                for index in 0..<prefixBytes.count where lower(textBytes[index]) != lower(prefixBytes[index]) { return false }
+                return true
+            }
+        }
+        if let fast, let result = fast { return result }
+        return zip(text.utf8, prefix.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     /// `byte` lowercased if it is an ASCII capital letter.
@@ -36,27 +51,46 @@ enum UpstreamText {
     /// Whether some comma-separated element of `values` is `token`, ignoring ASCII case and
     /// surrounding spaces; allocates nothing.
     static func listContains(_ values: [String], _ token: String) -> Bool {
-        for value in values {
-            var utf8 = value.utf8[...]
-            while !utf8.isEmpty {
-                let end = utf8.firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
-                var element = utf8[utf8.startIndex..<end]
-                while let first = element.first, first == 32 || first == 9 { element = element.dropFirst() }
-                while let last = element.last, last == 32 || last == 9 { element = element.dropLast() }
-                if element.count == token.utf8.count && zip(element, token.utf8).allSatisfy({ lower($0) == lower($1) }) { return true }
-                utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+        values.contains { listContains($0, token) }
+    }
+
+    /// Whether some comma-separated element of the one field value `value` is `token` (as above).
+    static func listContains(_ value: String, _ token: String) -> Bool {
+        var value = value
+        var token = token
+        // On contiguous bytes (native strings), far cheaper than stepping through `UTF8View`s.
+        return value.withUTF8 { bytes in token.withUTF8 { listContains(bytes, $0) } }
+    }
+
+    private static func listContains(_ value: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count && value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start
+            var last = end
+            while first < last && (value[first] == 32 || value[first] == 9) { first += 1 }
+            while last > first && (value[last - 1] == 32 || value[last - 1] == 9) { last -= 1 }
+            if last - first == token.count {
+                var index = 0
+                while index < token.count && lower(value[first + index]) == lower(token[index]) { index += 1 }
+                if index == token.count { return true }
             }
+            start = end + 1
         }
         return false
     }
 
     /// RFC 9110 tchar.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    @inline(__always) static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
             return true
         default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            return false
         }
     }
 }

@@ -1,3 +1,5 @@
+import Daemon
+
 /// Answers GET and HEAD for files of one static route: path safety, content type, validators,
 /// conditional requests, ranges, precompressed siblings and caching headers, all decided here; the
 /// engine only writes the result (and `sendfile`s the file region).
@@ -16,9 +18,9 @@ public final class StaticFileResponder: Sendable {
 
     /// The response for `method` and the raw (percent-encoded) request target `rawPath`.
     /// `header` returns a request header's value by lowercase name, repeated fields joined with ", ".
-    /// `now` is monotonic seconds (see `SteadyClock.now()`), used only to revalidate the cache.
+    /// `now` is monotonic seconds (see Daemon's `monotonicSeconds()`), used only to revalidate the cache.
     public func respond(method: String, rawPath: String, header: (String) -> String?,
-                        now: Double = SteadyClock.now()) -> StaticFileResponse {
+                        now: Double = monotonicSeconds()) -> StaticFileResponse {
         let isHead = method == "HEAD"
         guard isHead || method == "GET" else {
             return Self.plain(405, "method not allowed\n", isHead: false, extra: [("Allow", "GET, HEAD")])

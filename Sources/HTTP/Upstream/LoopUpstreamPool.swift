@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 
@@ -85,7 +86,7 @@ final class LoopUpstreamPool {
             if loop.now &- socket.idleSince < maxIdleNanoseconds && !socket.hangupSeen { return socket }
             close(socket)
         }
-        guard let shared = core.pool.checkout(now: SteadyClock.now()) else { return nil }
+        guard let shared = core.pool.checkout(now: monotonicSeconds()) else { return nil }
         let socket = LoopUpstreamSocket(connection: shared, pool: self, watchingWritable: false)
         return loop.register(socket) ? socket : nil
     }

@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 
@@ -48,13 +49,13 @@ final class UpstreamAsyncExchange {
     /// On the caller's thread: with a pooled connection, writes the request at once and hands the
     /// wait for the answer to the poller; without one, the poller connects.
     func start() {
-        guard let pooled = core.pool.checkout(now: SteadyClock.now()) else {
+        guard let pooled = core.pool.checkout(now: monotonicSeconds()) else {
             core.poller.submit(self)
             return
         }
         connection = pooled
         reused = true
-        let now = SteadyClock.now()
+        let now = monotonicSeconds()
         phase = .writing
         deadline = now + core.configuration.idleTimeout
         do {
@@ -75,7 +76,7 @@ final class UpstreamAsyncExchange {
         writer = request
         fileChunk = []
         fileChunkOffset = 0
-        let now = SteadyClock.now()
+        let now = monotonicSeconds()
         do {
             let (fresh, inProgress) = try UpstreamConnection.startConnecting(to: core.address)
             connection = fresh
@@ -110,12 +111,12 @@ final class UpstreamAsyncExchange {
                     return finish(.failed(.unavailable("connect to \(core.address) failed: \(String(cString: strerror(code)))")))
                 }
                 phase = .writing
-                deadline = SteadyClock.now() + core.configuration.idleTimeout
-                if try writeSome() { waitForResponse(now: SteadyClock.now()) }
+                deadline = monotonicSeconds() + core.configuration.idleTimeout
+                if try writeSome() { waitForResponse(now: monotonicSeconds()) }
                 core.poller.rearm(self)
             case .writing:
                 if try writeSome() {
-                    waitForResponse(now: SteadyClock.now())
+                    waitForResponse(now: monotonicSeconds())
                     core.poller.rearm(self)
                 }
             case .reading:
@@ -182,7 +183,7 @@ final class UpstreamAsyncExchange {
                 throw UpstreamIOError.failed(errno)
             }
             writer?.wrote(sent)
-            deadline = SteadyClock.now() + core.configuration.idleTimeout
+            deadline = monotonicSeconds() + core.configuration.idleTimeout
         }
         return true
     }
@@ -207,7 +208,7 @@ final class UpstreamAsyncExchange {
                 }
                 return finish(.failed(failure.failure))
             }
-            deadline = SteadyClock.now() + (head == nil ? core.configuration.responseHeadTimeout : core.configuration.idleTimeout)
+            deadline = monotonicSeconds() + (head == nil ? core.configuration.responseHeadTimeout : core.configuration.idleTimeout)
             for (index, event) in events.enumerated() {
                 switch event {
                 case .head(let received):
@@ -271,7 +272,7 @@ final class UpstreamAsyncExchange {
         finished = true
         core.poller.unwatch(self)
         // Pooled before the client hears of it, so that its next request finds the connection.
-        if reuseConnection, let connection { core.pool.checkin(connection, now: SteadyClock.now()) }
+        if reuseConnection, let connection { core.pool.checkin(connection, now: monotonicSeconds()) }
         connection = nil
         // The poller keeps finished exchanges until its next sweep: keep them light meanwhile.
         request = nil

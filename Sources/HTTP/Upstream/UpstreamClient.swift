@@ -1,3 +1,5 @@
+import Daemon
+
 /// Forwards requests to one upstream HTTP/1.1 server over a unix socket or TCP, reusing keep-alive
 /// connections. Blocking: call it from a worker thread. Thread-safe.
 ///
@@ -64,7 +66,7 @@ public final class UpstreamClient: Sendable {
         }
         var mayReuse = true
         while true {
-            let pooled = mayReuse ? pool.checkout(now: SteadyClock.now()) : nil
+            let pooled = mayReuse ? pool.checkout(now: monotonicSeconds()) : nil
             let connection: UpstreamConnection
             if let pooled {
                 connection = pooled

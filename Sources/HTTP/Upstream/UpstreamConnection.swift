@@ -1,3 +1,4 @@
+import Daemon
 import CShim
 import Glibc
 
@@ -32,7 +33,7 @@ final class UpstreamConnection: @unchecked Sendable {
 
     private static func connect(to address: UpstreamAddress, timeout: Double,
                                 inProgress: UnsafeMutablePointer<Bool>?) throws -> UpstreamConnection {
-        let deadline = SteadyClock.now() + timeout
+        let deadline = monotonicSeconds() + timeout
         switch address {
         case .unix(let path):
             var storage = sockaddr_un()
@@ -149,7 +150,7 @@ final class UpstreamConnection: @unchecked Sendable {
 
     private func wait(for events: Int16, until deadline: Double) throws {
         while true {
-            let remaining = deadline - SteadyClock.now()
+            let remaining = deadline - monotonicSeconds()
             guard remaining > 0 else { throw UpstreamIOError.timedOut }
             var entry = pollfd(fd: fd, events: events, revents: 0)
             let ready = poll(&entry, 1, Int32(min(remaining * 1000 + 1, Double(Int32.max))))

@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 
 /// One request on one connection, up to the response head: drives `UpstreamRequestWriter` and
@@ -35,7 +36,7 @@ struct UpstreamExchange {
     private func write(_ writer: inout UpstreamRequestWriter) throws {
         var buffer: [UInt8] = []
         while let segment = writer.next {
-            let deadline = SteadyClock.now() + configuration.idleTimeout
+            let deadline = monotonicSeconds() + configuration.idleTimeout
             switch segment {
             case .bytes(let bytes):
                 try bytes.withUnsafeBytes { try connection.write($0, until: deadline) }
@@ -56,7 +57,7 @@ struct UpstreamExchange {
     private func readHead(method: String) -> Result {
         let reader = UpstreamResponseReader(connection: connection, address: address, configuration: configuration,
                                             parser: HTTPResponseHeadParser(requestMethod: method, limits: configuration.responseLimits))
-        let deadline = SteadyClock.now() + configuration.responseHeadTimeout
+        let deadline = monotonicSeconds() + configuration.responseHeadTimeout
         while true {
             switch reader.fill(until: deadline, headDelivered: false) {
             case .failure(let failure):

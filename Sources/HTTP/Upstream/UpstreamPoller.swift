@@ -136,7 +136,7 @@ final class UpstreamPoller: @unchecked Sendable {
             close(epollFD)
             close(wakeFD)
         }
-        var nextSweep = SteadyClock.now() + 0.1
+        var nextSweep = monotonicSeconds() + 0.1
         while true {
             let count = epoll_wait(epollFD, events, Int32(capacity), 100)
             for index in 0..<max(0, Int(count)) {
@@ -165,7 +165,7 @@ final class UpstreamPoller: @unchecked Sendable {
                     exchange.startFailed(error)
                 }
             }
-            let now = SteadyClock.now()
+            let now = monotonicSeconds()
             if now >= nextSweep || active.count > 4096 {
                 nextSweep = now + 0.1
                 active.removeAll { $0.finished }

@@ -1,3 +1,5 @@
+import Daemon
+
 /// The body of an upstream response, read from the upstream connection only when asked for, so a
 /// large body passes through without being held in memory. At the end of the body the connection
 /// goes back to the pool (if the upstream allows reuse); after an error, or if the body is dropped
@@ -33,7 +35,7 @@ public final class UpstreamResponseBody: HTTPBodyStream, @unchecked Sendable {
                     return nil
                 }
             }
-            let deadline = SteadyClock.now() + reader.configuration.idleTimeout
+            let deadline = monotonicSeconds() + reader.configuration.idleTimeout
             if case .failure(let failure) = reader.fill(until: deadline, headDelivered: true) {
                 finish(reusable: false)
                 throw failure.failure
@@ -57,6 +59,6 @@ public final class UpstreamResponseBody: HTTPBodyStream, @unchecked Sendable {
     private func finish(reusable: Bool) {
         guard let done = reader else { return }
         reader = nil
-        if reusable { pool.checkin(done.connection, now: SteadyClock.now()) }
+        if reusable { pool.checkin(done.connection, now: monotonicSeconds()) }
     }
 }

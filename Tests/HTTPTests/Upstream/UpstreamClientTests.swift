@@ -1,4 +1,5 @@
 import CShim
+import Daemon
 import Foundation
 import Glibc
 import Synchronization
@@ -107,9 +108,9 @@ final class UpstreamClientTests: XCTestCase {
 
     func testUpstreamDownIsAQuick502WithAClearBody() throws {
         let missing = directory.path + "/missing.sock"
-        let started = SteadyClock.now()
+        let started = monotonicSeconds()
         let received = send(UpstreamClient(address: .unix(path: missing)), "/hello")
-        XCTAssertLessThan(SteadyClock.now() - started, 1)
+        XCTAssertLessThan(monotonicSeconds() - started, 1)
         guard case .failed(let failure) = received.outcome else { return XCTFail("\(received.outcome)") }
         XCTAssertEqual(failure.status, 502)
         XCTAssertEqual(String(decoding: failure.body, as: UTF8.self),
@@ -127,9 +128,9 @@ final class UpstreamClientTests: XCTestCase {
         var configuration = UpstreamConfiguration()
         configuration.responseHeadTimeout = 0.3
         let client = UpstreamClient(address: tcpAddress, configuration: configuration)
-        let started = SteadyClock.now()
+        let started = monotonicSeconds()
         let received = send(client, "/slow")
-        let elapsed = SteadyClock.now() - started
+        let elapsed = monotonicSeconds() - started
         XCTAssertGreaterThanOrEqual(elapsed, 0.3)
         XCTAssertLessThan(elapsed, 1.2)
         guard case .failed(let failure) = received.outcome else { return XCTFail("\(received.outcome)") }
@@ -156,9 +157,9 @@ final class UpstreamClientTests: XCTestCase {
         var configuration = UpstreamConfiguration()
         configuration.connectTimeout = 0.3
         let address = UpstreamAddress.tcp(host: "127.0.0.1", port: blackhole.port)
-        let started = SteadyClock.now()
+        let started = monotonicSeconds()
         let received = send(UpstreamClient(address: address, configuration: configuration), "/hello")
-        XCTAssertLessThan(SteadyClock.now() - started, 1.5)
+        XCTAssertLessThan(monotonicSeconds() - started, 1.5)
         guard case .failed(let failure) = received.outcome else { return XCTFail("\(received.outcome)") }
         XCTAssertEqual(failure.status, 504)
         XCTAssertEqual(failure.message, "upstream timed out: connect to \(address) took longer than 0.3 s")

@@ -1,16 +1,10 @@
 /// `part/category/`, `part/category/tree/` and `part/category/parameters/` (InvenTree's CategorySerializer,
 /// CategoryTree and CategoryParameterTemplateSerializer).
 enum CategoryResources {
-    static let partCount = """
-        (SELECT count(*) FROM part_part p JOIN part_partcategory c ON c.id = p.category_id WHERE c.tree_path @> ARRAY[t.id])
-        """
-    static let subcategories = "(SELECT count(*) FROM part_partcategory c WHERE c.tree_path @> ARRAY[t.id] AND c.id <> t.id)"
-    /// InvenTree's `get_path()`: the category and its ancestors, root first.
-    static let path = """
-        (SELECT json_agg(json_build_object('pk', a.id, 'name', a.name) ORDER BY a.level) FROM part_partcategory a WHERE a.id = ANY(t.tree_path))
-        """
-    /// MPTT order with siblings by name (InvenTree's trees insert ordered by name).
-    static let treeOrder = "string_to_array(t.pathstring, '/')"
+    static let partCount = TreeSQL.itemCount("part_part", foreignKey: "category_id", tree: "part_partcategory")
+    static let subcategories = TreeSQL.descendantCount("part_partcategory")
+    static let path = TreeSQL.path("part_partcategory")
+    static let treeOrder = TreeSQL.order
 
     static let category: Resource = {
         var resource = Resource(model: "partcategory", verboseName: "PartCategory", path: "/api/part/category/",

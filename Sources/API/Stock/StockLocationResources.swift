@@ -1,14 +1,10 @@
 /// `stock/location/` and `stock/location/tree/` (InvenTree's LocationSerializer and LocationTree).
 enum StockLocationResources {
     static let relatedLocation = FieldKind.related(model: "stocklocation", apiURL: "/api/stock/location/", table: "stock_stocklocation")
-    static let items = """
-        (SELECT count(*) FROM stock_stockitem s JOIN stock_stocklocation l ON l.id = s.location_id WHERE l.tree_path @> ARRAY[t.id])
-        """
-    static let sublocations = "(SELECT count(*) FROM stock_stocklocation c WHERE c.tree_path @> ARRAY[t.id] AND c.id <> t.id)"
-    static let path = """
-        (SELECT json_agg(json_build_object('pk', a.id, 'name', a.name) ORDER BY a.level) FROM stock_stocklocation a WHERE a.id = ANY(t.tree_path))
-        """
-    static let treeOrder = "string_to_array(t.pathstring, '/')"
+    static let items = TreeSQL.itemCount("stock_stockitem", foreignKey: "location_id", tree: "stock_stocklocation")
+    static let sublocations = TreeSQL.descendantCount("stock_stocklocation")
+    static let path = TreeSQL.path("stock_stocklocation")
+    static let treeOrder = TreeSQL.order
 
     static let location: Resource = {
         var resource = Resource(model: "stocklocation", verboseName: "StockLocation", path: "/api/stock/location/",

@@ -171,6 +171,14 @@ final class PartAPITests: DemoDataTestCase {
         XCTAssertEqual(send(.PATCH, "/api/part/\(pk)/", as: "engineer", body: "{}").status, 404)
     }
 
+    func testKeysOutsideTheKeyColumnsRangeAreNotFound() throws {
+        for path in ["/api/part/9999999999/", "/api/stock/9999999999/", "/api/part/category/-9999999999/",
+                     "/api/metadata/part/9999999999/", "/api/user/9999999999/"] {
+            XCTAssertEqual(send(.GET, path).status, 404, path)
+        }
+        XCTAssertEqual(try json(send(.GET, "/api/part/2147483648/"), status: 404)["detail"], .string("No Part matches the given query."))
+    }
+
     func testBulkDelete() throws {
         var created: [Int] = []
         for index in 0..<3 {

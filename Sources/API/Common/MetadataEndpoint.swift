@@ -36,7 +36,7 @@ enum MetadataEndpoint {
             throw APIError(status: 404, detail: "Model '\(model)' does not support metadata")
         }
         try call.user.permissions.require(table: table, write == nil ? .view : .change)
-        guard let id = call.request.pathParameters["pk"].flatMap({ Int($0) }) else { throw APIError.notFound(model) }
+        guard let id = call.request.primaryKey else { throw APIError.notFound(model) }
         var value: JSONValue?
         if let write {
             let body = try ResourceEndpoints.requestBody(call)

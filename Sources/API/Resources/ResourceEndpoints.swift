@@ -97,7 +97,7 @@ enum ResourceEndpoints {
     }
 
     static func primaryKey(_ call: APICall, _ resource: Resource) throws -> Int {
-        guard let id = call.request.pathParameters["pk"].flatMap({ Int($0) }) else { throw APIError.notFound(resource.verboseName) }
+        guard let id = call.request.primaryKey else { throw APIError.notFound(resource.verboseName) }
         return id
     }
 

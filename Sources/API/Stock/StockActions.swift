@@ -191,7 +191,7 @@ enum StockActions {
         for pattern in ["/api/stock/:pk/\(name)/", "/api/stock/:pk/\(name)"] {
             router.add(.POST, pattern, .authenticated) { call in
                 try call.user.permissions.require(table: "stock_stockitem", .change)
-                guard let id = call.request.pathParameters["pk"].flatMap({ Int($0) }) else { throw APIError.notFound("StockItem") }
+                guard let id = call.request.primaryKey else { throw APIError.notFound("StockItem") }
                 let json = try ResourceEndpoints.requestBody(call)
                 do {
                     var input = try StockActionInput(json)

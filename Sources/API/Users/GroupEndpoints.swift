@@ -29,7 +29,7 @@ enum GroupEndpoints {
             return call.list(all: groups)
         }
         let detail: (APICall) throws -> HTTPResponse = { call in
-            guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
+            guard let pk = call.request.primaryKey else { return APIRoutes.notFound(call.request) }
             let groups = try context.pool.withConnection { try load($0, where: "g.id = $1", [pk], orderBy: "g.id", Options(call.request)) }
             guard let group = groups.first else { throw APIError.notFound("Group") }
             return JSONResponse.make(group)

@@ -23,7 +23,7 @@ enum OwnerEndpoints {
             return call.list(all: owners.map(\.json))
         }
         router.get("/api/user/owner/:pk/", .authenticated) { call in
-            guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
+            guard let pk = call.request.primaryKey else { return APIRoutes.notFound(call.request) }
             guard let owner = try context.pool.withConnection({ try load($0, id: pk) }).first else {
                 throw APIError.notFound("Owner")
             }

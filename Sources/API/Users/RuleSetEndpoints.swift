@@ -32,7 +32,7 @@ enum RuleSetEndpoints {
             return call.list(all: rows)
         }
         router.get("/api/user/ruleset/:pk/", .authenticated) { call in
-            guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
+            guard let pk = call.request.primaryKey else { return APIRoutes.notFound(call.request) }
             guard let row = try context.pool.withConnection({ try load($0, where: "id = $1", [pk], orderBy: "id") }).first else {
                 throw APIError.notFound("RuleSet")
             }

@@ -36,7 +36,7 @@ enum UserEndpoints {
             return call.list(all: users.map { $0.json(fullProfile: false) })
         }
         let detail: (APICall) throws -> HTTPResponse = { call in
-            guard let pk = call.request.pathParameters["pk"].flatMap(Int.init) else { return APIRoutes.notFound(call.request) }
+            guard let pk = call.request.primaryKey else { return APIRoutes.notFound(call.request) }
             let users = try context.pool.withConnection { try UserRow.load($0, where: "u.id = $1", [pk]) }
             guard let user = users.first else { throw APIError.notFound("User") }
             return JSONResponse.make(user.json(fullProfile: false))

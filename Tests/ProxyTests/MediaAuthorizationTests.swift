@@ -228,6 +228,10 @@ final class MediaAuthorizationTests: XCTestCase {
         XCTAssertEqual(MediaDecision.decide(path: "a.png", owners: ["part_part"], authentication: .anonymous),
                        .unauthorized("Authentication credentials were not provided."))
         XCTAssertTrue(MediaDecision.isInlineImage("part_images/x.JPG"))
+        XCTAssertTrue(MediaDecision.isInlineImage("x.tar.JpEg"))
+        XCTAssertFalse(MediaDecision.isInlineImage("x.jp"))
+        XCTAssertFalse(MediaDecision.isInlineImage("x.jpgx"))
+        XCTAssertFalse(MediaDecision.isInlineImage("jpg"))
         XCTAssertFalse(MediaDecision.isInlineImage("x.svg"))
         XCTAssertFalse(MediaDecision.isInlineImage("dir.png/file"))
     }

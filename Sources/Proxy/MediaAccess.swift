@@ -28,9 +28,14 @@ public enum MediaDecision: Equatable, Sendable {
 
     /// Raster images are shown inline; everything else (SVG included, which can carry script) is a download.
     public static func isInlineImage(_ path: String) -> Bool {
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
-        return ["jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "ico"].contains(path[path.index(after: dot)...].lowercased())
+        let utf8 = path.utf8
+        guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")), !utf8[dot...].contains(UInt8(ascii: "/")) else { return false }
+        let suffix = utf8[utf8.index(after: dot)...]
+        return inlineImageSuffixes.contains { $0.count == suffix.count && zip($0, suffix).allSatisfy { $0 == $1 | 0x20 } }
     }
+
+    /// The extensions of `isInlineImage`, lower case (compared with the path's letters folded to lower case).
+    private static let inlineImageSuffixes: [[UInt8]] = ["jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "ico"].map { Array($0.utf8) }
 }
 
 /// Everything the proxy needs to authorize media: who the request is from, and what owns the file.

@@ -23,8 +23,8 @@ public final class MediaLocalCache: @unchecked Sendable {
 
     /// The owners of `path`, from the cache or `load`.
     public func owners(of path: String, load: () throws -> [String]) rethrows -> [String] {
+        if let tables = cachedOwners(of: path) { return tables }
         let now = monotonicSeconds()
-        if let entry = lock.withLock({ owners[path] }), entry.expires > now { return entry.tables }
         let tables = try load()
         if !tables.isEmpty {
             lock.withLock {
@@ -35,12 +35,27 @@ public final class MediaLocalCache: @unchecked Sendable {
         return tables
     }
 
+    /// The owners of `path` if the cache holds them, never loading them (for the event loop).
+    public func cachedOwners(of path: String) -> [String]? {
+        let now = monotonicSeconds()
+        guard let entry = lock.withLock({ owners[path] }), entry.expires > now else { return nil }
+        return entry.tables
+    }
+
+    /// The identity signed in with `credential` if the cache holds it, never authenticating (for the event loop).
+    public func cachedIdentity(credential: String) -> Identity? {
+        let key = Digest.sha256(credential)
+        let now = monotonicSeconds()
+        guard let entry = lock.withLock({ identities[key] }), entry.expires > now else { return nil }
+        return entry.identity
+    }
+
     /// The outcome of authenticating `credential` (nil: anonymous, not cached), from the cache or `load`.
     public func identity(credential: String?, load: () throws -> AuthOutcome) rethrows -> AuthOutcome {
         guard let credential else { return try load() }
+        if let identity = cachedIdentity(credential: credential) { return .authenticated(identity) }
         let key = Digest.sha256(credential)
         let now = monotonicSeconds()
-        if let entry = lock.withLock({ identities[key] }), entry.expires > now { return .authenticated(entry.identity) }
         let outcome = try load()
         if case .authenticated(let identity) = outcome {
             lock.withLock {

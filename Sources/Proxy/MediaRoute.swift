@@ -12,30 +12,66 @@ final class MediaRoute: @unchecked Sendable {
         self.access = access
     }
 
-    func respond(_ request: HTTPRequest) -> HTTPResponse {
-        guard let files, let access else { return Self.json(503, "Media files are not available on this server.") }
+    /// Where a request stands before the authorization check: answered already, or a file to check.
+    private enum Target {
+        case answered(HTTPResponse)
+        case file(path: String, rawPath: String, files: StaticFileResponder, access: MediaAccess)
+    }
+
+    /// The answer when it needs no lookup (503, 405, an undecodable path), else the file asked for.
+    private func target(_ request: HTTPRequest) -> Target {
+        guard let files, let access else { return .answered(Self.json(503, "Media files are not available on this server.")) }
         guard request.method == .GET || request.method == .HEAD else {
             var response = Self.json(405, "Method \"\(request.method.rawValue)\" not allowed.")
             response.headers.add(name: "Allow", value: "GET, HEAD")
-            return response
+            return .answered(response)
         }
         let target = request.target
-        let rawPath = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
-        let path: String
+        let rawPath = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
         switch StaticPathDecoder.relativePath(rawPath: rawPath, prefix: files.route.prefix) {
-        case .success(let decoded): path = decoded
-        case .failure: return Self.json(404, "Not found.")
+        case .success(let path): return .file(path: path, rawPath: rawPath, files: files, access: access)
+        case .failure: return .answered(Self.json(404, "Not found."))
         }
-        let decision: MediaDecision
-        do {
-            let owners = try access.cache.owners(of: path) { try access.owners.owners(of: path) }
-            let outcome = owners.isEmpty ? AuthOutcome.anonymous : try access.cache.identity(credential: credential(request)) {
-                try access.authenticator.authenticate(authRequest(request))
+    }
+
+    /// The event loop's try: answers only what needs no PostgreSQL or Redis (the file's owners and the
+    /// caller's identity both in the local cache); nil sends the request to `respond` on the worker pool.
+    func respondFromCache(_ request: HTTPRequest) -> HTTPResponse? {
+        switch target(request) {
+        case .answered(let response):
+            return response
+        case .file(let path, let rawPath, let files, let access):
+            guard let owners = access.cache.cachedOwners(of: path), !owners.isEmpty,
+                  let credential = credential(request),
+                  let identity = access.cache.cachedIdentity(credential: credential) else { return nil }
+            let decision = MediaDecision.decide(path: path, owners: owners, authentication: .authenticated(identity))
+            return answer(decision, request: request, path: path, rawPath: rawPath, files: files)
+        }
+    }
+
+    /// The whole check, loading owners and identity through Redis/PostgreSQL when the cache lacks them.
+    func respond(_ request: HTTPRequest) -> HTTPResponse {
+        switch target(request) {
+        case .answered(let response):
+            return response
+        case .file(let path, let rawPath, let files, let access):
+            let decision: MediaDecision
+            do {
+                let owners = try access.cache.owners(of: path) { try access.owners.owners(of: path) }
+                let outcome = owners.isEmpty ? AuthOutcome.anonymous : try access.cache.identity(credential: credential(request)) {
+                    try access.authenticator.authenticate(authRequest(request))
+                }
+                decision = MediaDecision.decide(path: path, owners: owners, authentication: outcome)
+            } catch {
+                return Self.json(503, "The media authorization check failed: the database is unavailable.")
             }
-            decision = MediaDecision.decide(path: path, owners: owners, authentication: outcome)
-        } catch {
-            return Self.json(503, "The media authorization check failed: the database is unavailable.")
+            return answer(decision, request: request, path: path, rawPath: rawPath, files: files)
         }
+    }
+
+    /// The response for `decision`: an error, or the file with nosniff (and, except images, as an attachment).
+    private func answer(_ decision: MediaDecision, request: HTTPRequest, path: String, rawPath: String,
+                        files: StaticFileResponder) -> HTTPResponse {
         switch decision {
         case .notFound: return Self.json(404, "Not found.")
         case .forbidden: return Self.json(403, "You do not have permission to perform this action.")

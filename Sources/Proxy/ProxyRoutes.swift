@@ -47,7 +47,7 @@ public final class ProxyRoutes {
         let forwarder = self.forwarder
         for method in Self.forwardedMethods {
             router.add(method, "/static/*path", mode: .inline, staticFiles)
-            router.add(method, "/media/*path", mode: .blocking, mediaRoute.respond)
+            router.add(method, "/media/*path", fast: mediaRoute.respondFromCache, blocking: mediaRoute.respond)
         }
         for method in Self.forwardedMethods {
             router.addDeferred(method, "/*path") { request, responder in forwarder.respond(to: request, responder: responder) }

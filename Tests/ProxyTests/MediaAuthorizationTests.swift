@@ -83,11 +83,18 @@ final class MediaAuthorizationTests: XCTestCase {
 
     /// A proxy on loopback in front of nothing, with media authorized through `redis`.
     private func proxy(redis: RedisPool?, cache: MediaLocalCache = MediaLocalCache()) throws -> HTTPTestClient {
+        try proxy(routes: proxyRoutes(redis: redis, cache: cache))
+    }
+
+    private func proxyRoutes(redis: RedisPool?, cache: MediaLocalCache) -> ProxyRoutes {
         let access = MediaAccess(authenticator: Authenticator(pool: pool, redis: redis, settings: AuthSettings()),
                                  owners: MediaOwnerLookup(pool: pool, redis: redis), cache: cache)
-        let routes = ProxyRoutes(settings: ProxySettings(staticRoot: mediaRoot + "/none", mediaRoot: mediaRoot,
-                                                         upstream: .unix(path: mediaRoot + "/nobody.sock")),
-                                 media: access)
+        return ProxyRoutes(settings: ProxySettings(staticRoot: mediaRoot + "/none", mediaRoot: mediaRoot,
+                                                   upstream: .unix(path: mediaRoot + "/nobody.sock")),
+                           media: access)
+    }
+
+    private func proxy(routes: ProxyRoutes) throws -> HTTPTestClient {
         let server = try ServerOnThread(address: .tcp(host: "127.0.0.1", port: 0), router: routes.router)
         servers.append(server)
         return try HTTPTestClient(port: server.port)
@@ -221,6 +228,10 @@ final class MediaAuthorizationTests: XCTestCase {
         XCTAssertEqual(MediaDecision.decide(path: "a.png", owners: ["part_part"], authentication: .anonymous),
                        .unauthorized("Authentication credentials were not provided."))
         XCTAssertTrue(MediaDecision.isInlineImage("part_images/x.JPG"))
+        XCTAssertTrue(MediaDecision.isInlineImage("x.tar.JpEg"))
+        XCTAssertFalse(MediaDecision.isInlineImage("x.jp"))
+        XCTAssertFalse(MediaDecision.isInlineImage("x.jpgx"))
+        XCTAssertFalse(MediaDecision.isInlineImage("jpg"))
         XCTAssertFalse(MediaDecision.isInlineImage("x.svg"))
         XCTAssertFalse(MediaDecision.isInlineImage("dir.png/file"))
     }
@@ -235,5 +246,38 @@ final class MediaAuthorizationTests: XCTestCase {
         XCTAssertEqual(try get(client, image, as: "reader").status, 401)
         XCTAssertEqual(try get(client, image, as: "reader").status, 401, "failures are not cached as successes")
         XCTAssertEqual(try get(client, "/media/attachments/orphan/stray.pdf", as: "admin").status, 404, "unowned files are not cached")
+    }
+
+    /// Once the process cache holds a file's owners and the caller's identity, the route's event-loop
+    /// fast path answers as the worker pool did; anything not cached is left to the pool.
+    func testTheEventLoopAnswersFromTheProcessCacheAsThePoolDoes() throws {
+        let routes = proxyRoutes(redis: redis, cache: MediaLocalCache())
+        let client = try proxy(routes: routes)
+        let fastPath = try XCTUnwrap(routes.router.routes.first { $0.method == .GET && $0.pattern == "/media/*path" }?.fastPath)
+        func request(_ path: String, as user: String?) -> HTTPRequest {
+            var headers = HTTPHeaders()
+            if let user { headers.add(name: "Authorization", value: "Token " + (tokens[user] ?? "unknown")) }
+            return HTTPRequest(method: .GET, path: path, headers: headers)
+        }
+        let pdf = "/media/part_files/85/1591BTBU.pdf"
+        let quote = "/media/attachments/purchaseorder/1/quote.txt"
+        XCTAssertNil(fastPath(request(pdf, as: "engineer")), "nothing cached yet")
+
+        let pooled = try get(client, pdf, as: "engineer")
+        XCTAssertEqual(pooled.status, 200)
+        XCTAssertEqual(try get(client, quote, as: "engineer").status, 403)
+        let onLoop = try XCTUnwrap(fastPath(request(pdf, as: "engineer")))
+        XCTAssertEqual(onLoop.status, 200)
+        XCTAssertEqual(onLoop.headers["Content-Disposition"], pooled.header("Content-Disposition"))
+        XCTAssertEqual(onLoop.headers["X-Content-Type-Options"], "nosniff")
+        XCTAssertEqual(onLoop.headers["ETag"], pooled.header("ETag"))
+        XCTAssertEqual(fastPath(request(quote, as: "engineer"))?.status, 403)
+
+        XCTAssertNil(fastPath(request(pdf, as: nil)), "anonymous callers go to the pool")
+        XCTAssertNil(fastPath(request(pdf, as: "reader")), "an identity not cached yet")
+        XCTAssertNil(fastPath(request("/media/attachments/orphan/stray.pdf", as: "engineer")), "unowned files are never cached")
+        let again = try get(client, pdf, as: "engineer")
+        XCTAssertEqual(again.body, pooled.body)
+        XCTAssertEqual(again.header("Content-Disposition"), pooled.header("Content-Disposition"))
     }
 }

@@ -12,6 +12,10 @@ public enum HandlerMode: Sendable {
 /// A request handler.
 public typealias HTTPHandler = (HTTPRequest) -> HTTPResponse
 
+/// A blocking route's try on the event loop first: it must not block; nil hands the request to the
+/// worker pool, where the route's blocking handler answers it.
+public typealias HTTPFastPath = (HTTPRequest) -> HTTPResponse?
+
 /// A handler that answers later: called on the event loop, it must not block, and must call
 /// `respond` exactly once, from any thread.
 public typealias HTTPDeferredHandler = (HTTPRequest, HTTPResponder) -> Void
@@ -33,6 +37,10 @@ public final class Route {
     public let handler: HTTPHandler
     /// Set for `.deferred` routes; `handler` then waits for it (for callers outside the engine).
     public let deferredHandler: HTTPDeferredHandler?
+    /// Set for `.blocking` routes that can often answer without blocking: the engine calls it on the
+    /// event loop and runs `handler` on the worker pool only when it returns nil. Callers outside the
+    /// engine may call `handler` alone: both must give the same answer.
+    public let fastPath: HTTPFastPath?
     let segments: [Segment]
     let trailingSlash: Bool
     /// The names of the `:param` segments, in order.
@@ -41,12 +49,13 @@ public final class Route {
     let restName: String?
 
     init(method: HTTPMethod, pattern: String, mode: HandlerMode, handler: @escaping HTTPHandler,
-         deferredHandler: HTTPDeferredHandler? = nil) {
+         deferredHandler: HTTPDeferredHandler? = nil, fastPath: HTTPFastPath? = nil) {
         self.method = method
         self.pattern = pattern
         self.mode = mode
         self.handler = handler
         self.deferredHandler = deferredHandler
+        self.fastPath = fastPath
         segments = pattern.split(separator: "/").map { part in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
@@ -120,6 +129,14 @@ public final class Router {
     /// Adds a route.
     public func add(_ method: HTTPMethod, _ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
         let route = Route(method: method, pattern: pattern, mode: mode, handler: handler)
+        tree.insert(route.segments, index: routes.count)
+        routes.append(route)
+    }
+
+    /// Adds a `.blocking` route that first tries `fast` on the event loop: a response from it is sent at
+    /// once, nil sends the request to the worker pool to be answered by `blocking`.
+    public func add(_ method: HTTPMethod, _ pattern: String, fast: @escaping HTTPFastPath, blocking: @escaping HTTPHandler) {
+        let route = Route(method: method, pattern: pattern, mode: .blocking, handler: blocking, fastPath: fast)
         tree.insert(route.segments, index: routes.count)
         routes.append(route)
     }

@@ -334,6 +334,8 @@ final class Connection {
             request.unreadPathParameters = (router, candidate)
             if route.mode == .inline {
                 respond(route.handler(request))
+            } else if let fastPath = route.fastPath, let response = fastPath(request) {
+                respond(response)
             } else if let deferred = route.deferredHandler {
                 handlerRunning = true
                 let loop = self.loop

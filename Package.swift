@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["API", "Auth", "HTTP", "Importer", "Schema", "Postgres", "Redis", "Daemon", "Tasks", "TestSupport"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Mail", "Schema", "Postgres", "Redis", "Daemon", "TestSupport"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "Importer", "Postgres", "Schema", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Daemon", "Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

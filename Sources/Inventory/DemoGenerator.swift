@@ -103,7 +103,7 @@ public enum DemoGenerator {
         var depth = 0
         while !level.isEmpty && made < options.locations {
             let taken = Array(level.prefix(options.locations - made))
-            var ids = ArrayColumn(), parents = ArrayColumn(), names = ArrayColumn(), structural = ArrayColumn(), descriptions = ArrayColumn()
+            var ids = PostgresArrayLiteral(), parents = PostgresArrayLiteral(), names = PostgresArrayLiteral(), structural = PostgresArrayLiteral(), descriptions = PostgresArrayLiteral()
             for row in taken {
                 ids.append(row.id)
                 parents.append(row.parent)
@@ -155,7 +155,7 @@ public enum DemoGenerator {
             if let leaf = byPath[path] { leaves.append((leaf, kind)) }
         }
         for depth in 0...(rows.map(\.depth).max() ?? 0) {
-            var ids = ArrayColumn(), parents = ArrayColumn(), names = ArrayColumn()
+            var ids = PostgresArrayLiteral(), parents = PostgresArrayLiteral(), names = PostgresArrayLiteral()
             for row in rows where row.depth == depth {
                 ids.append(row.id)
                 parents.append(row.parent)
@@ -185,10 +185,10 @@ public enum DemoGenerator {
         var done = 0
         while done < options.parts {
             let count = min(options.batchSize, options.parts - done)
-            var ids = ArrayColumn(), names = ArrayColumn(), descriptions = ArrayColumn(), keywords = ArrayColumn()
-            var categories = ArrayColumn(), ipns = ArrayColumn(), assembly = ArrayColumn(), component = ArrayColumn()
-            var purchaseable = ArrayColumn(), salable = ArrayColumn(), trackable = ArrayColumn(), units = ArrayColumn()
-            var minimum = ArrayColumn(), age = ArrayColumn()
+            var ids = PostgresArrayLiteral(), names = PostgresArrayLiteral(), descriptions = PostgresArrayLiteral(), keywords = PostgresArrayLiteral()
+            var categories = PostgresArrayLiteral(), ipns = PostgresArrayLiteral(), assembly = PostgresArrayLiteral(), component = PostgresArrayLiteral()
+            var purchaseable = PostgresArrayLiteral(), salable = PostgresArrayLiteral(), trackable = PostgresArrayLiteral(), units = PostgresArrayLiteral()
+            var minimum = PostgresArrayLiteral(), age = PostgresArrayLiteral()
             for _ in 0..<count {
                 let leaf = random.pick(leaves)
                 let text = DemoNames.part(leaf.kind, serial: id, random: &random)
@@ -240,7 +240,7 @@ public enum DemoGenerator {
                                     connection: PostgresConnection, progress: ((String, Int, Int) -> Void)?) throws -> Int {
         guard options.stock > 0, let firstPart = parts.first?.id else { return 0 }
         let firstID = try nextID("stock_stockitem", connection)
-        var locationColumn = ArrayColumn()
+        var locationColumn = PostgresArrayLiteral()
         for location in locations { locationColumn.append(location) }
         let seed = Int(truncatingIfNeeded: options.seed & 0x0FFF_FFFF_FFFF)
         var done = 0

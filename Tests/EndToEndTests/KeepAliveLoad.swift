@@ -80,16 +80,10 @@ final class KeepAliveLoad {
         return counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
     }
 
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
     private var isStopping: Bool { lock.withLock { stopping } }
 
     private func record(_ outcome: Outcome, closed: Bool = false) {
-        let event = Event(outcome: outcome, time: Self.now(), closed: closed)
+        let event = Event(outcome: outcome, time: monotonicSeconds(), closed: closed)
         lock.withLock { events.append(event) }
     }
 

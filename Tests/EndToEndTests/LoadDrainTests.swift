@@ -1,3 +1,4 @@
+import Daemon
 import Glibc
 import TestSupport
 import XCTest
@@ -34,10 +35,28 @@ final class LoadDrainTests: XCTestCase {
                 "STOCKROOM_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"]
     }
 
+    /// `stockroom run` on a free port with a static root of its own, once it serves `/api/`.
+    func startStockroomRun(_ name: String) throws -> (root: String, port: Int, run: ChildProcess) {
+        let root = try makeStaticRoot(name)
+        let port = try freeLoopbackPort()
+        var environment = try baseEnvironment()
+        environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
+        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
+                                   arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
+                                   environment: environment)
+        do {
+            try waitUntilServing(port: port, path: "/api/", timeout: 60, process: run)
+        } catch {
+            run.signal(SIGKILL)
+            throw error
+        }
+        return (root, port, run)
+    }
+
     /// Waits until GET `path` on `port` answers 200.
     func waitUntilServing(port: Int, path: String, timeout: Double, process: ChildProcess) throws {
-        let deadline = KeepAliveLoad.now() + timeout
-        while KeepAliveLoad.now() < deadline {
+        let deadline = monotonicSeconds() + timeout
+        while monotonicSeconds() < deadline {
             if let response = try? StackFixture.get(port: port, path: path, timeout: 2), response.hasPrefix("HTTP/1.1 200") { return }
             guard process.isRunning else { throw BuiltExecutable.Failure(description: "\(process.executable) exited: \(process.standardError)") }
             usleep(100_000)
@@ -87,10 +106,10 @@ final class LoadDrainTests: XCTestCase {
 
         let load = KeepAliveLoad(port: port, paths: ["/static/load.txt", "/api/"], clients: 16)
         usleep(1_500_000)
-        let signalled = KeepAliveLoad.now()
+        let signalled = monotonicSeconds()
         proxy.signal(SIGTERM)
         let status = try proxy.wait(timeout: 30)
-        let exited = KeepAliveLoad.now()
+        let exited = monotonicSeconds()
         usleep(300_000)
         let events = load.stop()
         let summary = KeepAliveLoad.summary(events)
@@ -118,15 +137,8 @@ final class LoadDrainTests: XCTestCase {
     /// restarts it each time. The kernel queues the connections made while no proxy runs, and the new
     /// proxy answers them: not one connection is refused, and every request gets its whole 200 answer.
     func testRestartUnderStockroomRunRefusesNoConnectionAndAnswersEveryRequest() throws {
-        let root = try makeStaticRoot("drain-restart")
-        let port = try freeLoopbackPort()
-        var environment = try baseEnvironment()
-        environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
-                                   arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
-                                   environment: environment)
+        let (root, port, run) = try startStockroomRun("drain-restart")
         defer { if run.isRunning { run.signal(SIGKILL) } }
-        try waitUntilServing(port: port, path: "/api/", timeout: 60, process: run)
         let first = proxyProcesses(mentioning: root + "/state")
         XCTAssertEqual(first.count, 1, "one stockroom-proxy under stockroom run: \(first)")
 
@@ -143,7 +155,7 @@ final class LoadDrainTests: XCTestCase {
             kill(pid, SIGTERM)
         }
         usleep(2_000_000)
-        let restartedBy = KeepAliveLoad.now()
+        let restartedBy = monotonicSeconds()
         usleep(500_000)
         let events = load.stop()
         let summary = KeepAliveLoad.summary(events)
@@ -166,15 +178,8 @@ final class LoadDrainTests: XCTestCase {
     /// and no response other than 2xx or 3xx while the proxy behind the held socket is replaced.
     func testWrkSeesNoErrorWhileTheProxyIsRestartedUnderStockroomRun() throws {
         guard access("/usr/bin/wrk", X_OK) == 0 else { throw BuiltExecutable.Failure(description: "/usr/bin/wrk is missing: scripts/install-deps installs it") }
-        let root = try makeStaticRoot("drain-wrk")
-        let port = try freeLoopbackPort()
-        var environment = try baseEnvironment()
-        environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
-                                   arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
-                                   environment: environment)
+        let (root, port, run) = try startStockroomRun("drain-wrk")
         defer { if run.isRunning { run.signal(SIGKILL) } }
-        try waitUntilServing(port: port, path: "/api/", timeout: 60, process: run)
         let before = proxyProcesses(mentioning: root + "/state")
         XCTAssertEqual(before.count, 1, "one stockroom-proxy under stockroom run: \(before)")
 
@@ -204,15 +209,8 @@ final class LoadDrainTests: XCTestCase {
     /// Under `stockroom run`, stockroom-web (behind the proxy's pool of keep-alive upstream connections)
     /// is sent SIGTERM while 16 clients load `/api/` through the proxy: no request fails with a 502.
     func testRestartingStockroomWebUnderLoadFailsNoProxiedRequest() throws {
-        let root = try makeStaticRoot("drain-web")
-        let port = try freeLoopbackPort()
-        var environment = try baseEnvironment()
-        environment["STOCKROOM_STATIC_ROOT"] = root + "/static"
-        let run = try ChildProcess(executable: try BuiltExecutable.product("stockroom"),
-                                   arguments: ["run", "--port", String(port), "--state-dir", root + "/state"],
-                                   environment: environment)
+        let (root, port, run) = try startStockroomRun("drain-web")
         defer { if run.isRunning { run.signal(SIGKILL) } }
-        try waitUntilServing(port: port, path: "/api/", timeout: 60, process: run)
         let before = processes(of: "stockroom-web", mentioning: root + "/state")
         XCTAssertEqual(before.count, 1, "one stockroom-web under stockroom run: \(before)")
 

@@ -6,6 +6,8 @@ import Postgres
 /// raster image (by its content) and is written under `part_images/`; the form's other fields are applied as a
 /// partial update.
 enum ImageUpload {
+    /// The `image` field as InvenTree shows it: `/media/<image>`, or null without one.
+    static let imageURL = "CASE WHEN coalesce(t.image, '') = '' THEN NULL ELSE '/media/' || t.image END"
     static let invalidImage = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 
     /// An update override for a resource whose table has an `image` column stored under `directory`.

@@ -91,17 +91,16 @@ enum PartSQL {
     static let buildingPage = "coalesce(st.building, 0)"
     static let externalStockPage = "coalesce(st.external_stock, 0)"
     static let variantStockPage = "coalesce(vs.quantity, 0)"
-    static let totalInStockPage = "(coalesce(st.in_stock, 0) + coalesce(vs.quantity, 0))"
+    static let totalInStockPage = "(\(inStockPage) + \(variantStockPage))"
     static let buildAllocatedPage = "coalesce(ba.quantity, 0)"
     static let salesAllocatedPage = "coalesce(sa.quantity, 0)"
-    static let unallocatedPage = "(coalesce(st.in_stock, 0) + coalesce(vs.quantity, 0) - coalesce(sa.quantity, 0) - coalesce(ba.quantity, 0))"
+    static let unallocatedPage = "(\(totalInStockPage) - \(salesAllocatedPage) - \(buildAllocatedPage))"
     /// Unallocated stock as one expression (for `ordering`, which runs before the page exists).
     static let unallocated = "(\(totalInStock()) - \(allocatedToSales) - \(allocatedToBuilds))"
 
     /// InvenTree's default PART_NAME_FORMAT: `IPN | name | revision`, leaving out what is empty.
     static let fullName = "coalesce(nullif(t.ipn, '') || ' | ', '') || t.name || coalesce(' | ' || nullif(t.revision, ''), '')"
-    /// `/media/<image>` or null.
-    static let image = "CASE WHEN coalesce(t.image, '') = '' THEN NULL ELSE '/media/' || t.image END"
+    static let image = ImageUpload.imageURL
     /// The thumbnail InvenTree's image field keeps beside the image (`x.thumbnail.png`), or the blank image.
     static let thumbnail = """
         CASE WHEN coalesce(t.image, '') = '' THEN '/static/img/blank_image.thumbnail.png' \

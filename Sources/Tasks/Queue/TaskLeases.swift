@@ -183,21 +183,5 @@ public enum TaskLeases {
     }
 
     /// `values` as a PostgreSQL array literal, nil as NULL.
-    static func arrayLiteral(_ values: [String?]) -> String {
-        var text = "{"
-        for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
-            guard let value else {
-                text += "NULL"
-                continue
-            }
-            text += "\""
-            for character in value {
-                if character == "\\" || character == "\"" { text += "\\" }
-                text.append(character)
-            }
-            text += "\""
-        }
-        return text + "}"
-    }
+    static func arrayLiteral(_ values: [String?]) -> String { PostgresArrayLiteral(values).literal }
 }

@@ -6,24 +6,13 @@ import XCTest
 
 /// Requests forwarded from a `.deferred` route: the exchange runs in the client connection's own
 /// event loop (`LoopUpstreamPool`), against the real test upstream, through a real server.
-final class LoopUpstreamTests: XCTestCase {
-    private var directory: StaticTestTree!
-    private var upstream: TestUpstreamServer!
+final class LoopUpstreamTests: UpstreamServerTestCase {
     /// Counts completions that ran somewhere other than an event loop's thread.
     private final class Tally: Sendable {
         let offLoop = Mutex(0)
     }
 
     private let tally = Tally()
-
-    override func setUpWithError() throws {
-        directory = try StaticTestTree()
-        upstream = try TestUpstreamServer(directory: directory.path)
-    }
-
-    override func tearDown() {
-        upstream.stop()
-    }
 
     /// A server whose every GET and POST is forwarded through `client`.
     private func proxy(_ client: UpstreamClient) throws -> RunningServer {
@@ -55,14 +44,12 @@ final class LoopUpstreamTests: XCTestCase {
         }
     }
 
-    private var unixAddress: UpstreamAddress { .unix(path: upstream.unixPath) }
-
     func testForwardedRequestsStayOnTheLoopAndReuseItsConnection() throws {
-        for address in [unixAddress, .tcp(host: "127.0.0.1", port: upstream.tcpPort)] {
+        for address in [unixAddress, tcpAddress] {
             let client = UpstreamClient(address: address)
-            let server = try proxy(client)
-            defer { server.stop() }
-            let connection = try server.connect()
+            let proxied = try proxy(client)
+            defer { proxied.stop() }
+            let connection = try proxied.connect()
             for index in 0..<20 {
                 connection.send("GET /hello?n=\(index) HTTP/1.1\r\nHost: shop.example\r\n\r\n")
                 let response = connection.readResponse()
@@ -71,15 +58,15 @@ final class LoopUpstreamTests: XCTestCase {
             }
             XCTAssertEqual(client.idleConnectionCount, 1, "one pooled connection in the client connection's loop (\(address))")
         }
-        XCTAssertEqual(upstream.acceptedConnections, 2, "one upstream connection per address carried all 20 requests")
+        XCTAssertEqual(server.acceptedConnections, 2, "one upstream connection per address carried all 20 requests")
         XCTAssertEqual(tally.offLoop.withLock { $0 }, 0, "every completion ran on the event loop's thread")
     }
 
     func testPipelinedRequestsThroughTheUpstreamAnswerInOrder() throws {
         let client = UpstreamClient(address: unixAddress)
-        let server = try proxy(client)
-        defer { server.stop() }
-        let connection = try server.connect()
+        let proxied = try proxy(client)
+        defer { proxied.stop() }
+        let connection = try proxied.connect()
         connection.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n"
             + "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody"
             + "GET /chunked HTTP/1.1\r\nHost: h\r\n\r\n"
@@ -91,14 +78,14 @@ final class LoopUpstreamTests: XCTestCase {
         XCTAssertTrue(echo.hasSuffix("\r\n\r\nbody"), echo)
         XCTAssertEqual(connection.readResponse()?.text, "Wikipedia", "a chunked body is streamed between the others")
         XCTAssertEqual(connection.readResponse()?.text, "hello")
-        XCTAssertEqual(upstream.acceptedConnections, 1)
+        XCTAssertEqual(server.acceptedConnections, 1)
     }
 
     func testUpstreamDownIsA502ThatNamesIt() throws {
         let missing = directory.path + "/nobody-listens.sock"
-        let server = try proxy(UpstreamClient(address: .unix(path: missing)))
-        defer { server.stop() }
-        let connection = try server.connect()
+        let proxied = try proxy(UpstreamClient(address: .unix(path: missing)))
+        defer { proxied.stop() }
+        let connection = try proxied.connect()
         for _ in 0..<2 {
             connection.send("GET /api/part/ HTTP/1.1\r\nHost: h\r\n\r\n")
             let response = connection.readResponse()
@@ -109,23 +96,23 @@ final class LoopUpstreamTests: XCTestCase {
 
     func testUpstreamClosingMidResponseIsA502AndTheNextRequestGetsAFreshConnection() throws {
         let client = UpstreamClient(address: unixAddress)
-        let server = try proxy(client)
-        defer { server.stop() }
-        let connection = try server.connect()
+        let proxied = try proxy(client)
+        defer { proxied.stop() }
+        let connection = try proxied.connect()
         connection.send("GET /stall-body HTTP/1.1\r\nHost: h\r\n\r\n")
         let cut = connection.readResponse()
         XCTAssertEqual(cut?.status, 502)
         XCTAssertTrue(cut?.text.contains("inside the response body") == true, cut?.text ?? "no response")
         connection.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
         XCTAssertEqual(connection.readResponse()?.text, "hello")
-        XCTAssertEqual(upstream.acceptedConnections, 2, "the cut connection was not reused")
+        XCTAssertEqual(server.acceptedConnections, 2, "the cut connection was not reused")
     }
 
     func testIdleConnectionsTheUpstreamClosesAreDroppedOrRetried() throws {
         let client = UpstreamClient(address: unixAddress)
-        let server = try proxy(client)
-        defer { server.stop() }
-        let connection = try server.connect()
+        let proxied = try proxy(client)
+        defer { proxied.stop() }
+        let connection = try proxied.connect()
         connection.send("GET /hangup-after HTTP/1.1\r\nHost: h\r\n\r\n")
         XCTAssertEqual(connection.readResponse()?.text, "ok")
         sleepMilliseconds(100)
@@ -136,14 +123,14 @@ final class LoopUpstreamTests: XCTestCase {
         XCTAssertEqual(connection.readResponse()?.text, "answer1")
         connection.send("GET /drop-second HTTP/1.1\r\nHost: h\r\n\r\n")
         XCTAssertEqual(connection.readResponse()?.text, "answer1", "answered on a fresh connection")
-        XCTAssertEqual(upstream.acceptedConnections, 3)
+        XCTAssertEqual(server.acceptedConnections, 3)
     }
 
     func testLargeBodyIsStreamedAndItsConnectionComesBackToTheLoop() throws {
         let client = UpstreamClient(address: unixAddress)
-        let server = try proxy(client)
-        defer { server.stop() }
-        let connection = try server.connect()
+        let proxied = try proxy(client)
+        defer { proxied.stop() }
+        let connection = try proxied.connect()
         connection.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\n")
         let big = connection.readResponse()
         XCTAssertEqual(big?.body.count, TestUpstreamServer.bigSize)
@@ -153,20 +140,20 @@ final class LoopUpstreamTests: XCTestCase {
             connection.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
             XCTAssertEqual(connection.readResponse()?.text, "hello")
         }
-        XCTAssertEqual(upstream.acceptedConnections, 1, "the streamed body's connection carried the next requests")
+        XCTAssertEqual(server.acceptedConnections, 1, "the streamed body's connection carried the next requests")
     }
 
     func testSlowUpstreamIsA504FromTheLoopsTimer() throws {
         var configuration = UpstreamConfiguration()
         configuration.responseHeadTimeout = 0.3
         let client = UpstreamClient(address: unixAddress, configuration: configuration)
-        let server = try proxy(client)
-        defer { server.stop() }
-        let connection = try server.connect()
+        let proxied = try proxy(client)
+        defer { proxied.stop() }
+        let connection = try proxied.connect()
         connection.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
         let response = connection.readResponse()
         XCTAssertEqual(response?.status, 504)
-        XCTAssertEqual(response?.text, "upstream timed out: no response head from unix:\(upstream.unixPath) within 0.3 s\n")
+        XCTAssertEqual(response?.text, "upstream timed out: no response head from unix:\(server.unixPath) within 0.3 s\n")
         connection.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
         XCTAssertEqual(connection.readResponse()?.text, "hello")
     }

@@ -181,3 +181,23 @@ final class TestUpstreamServer: @unchecked Sendable {
         }
     }
 }
+
+/// Tests against a fresh `TestUpstreamServer` (serving a `StaticTestTree`) on a unix socket and on TCP.
+class UpstreamServerTestCase: XCTestCase {
+    private(set) var directory: StaticTestTree!
+    private(set) var server: TestUpstreamServer!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        directory = try StaticTestTree()
+        server = try TestUpstreamServer(directory: directory.path)
+    }
+
+    override func tearDown() {
+        server.stop()
+        super.tearDown()
+    }
+
+    var unixAddress: UpstreamAddress { .unix(path: server.unixPath) }
+    var tcpAddress: UpstreamAddress { .tcp(host: "127.0.0.1", port: server.tcpPort) }
+}

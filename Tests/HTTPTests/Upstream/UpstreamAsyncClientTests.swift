@@ -5,22 +5,7 @@ import XCTest
 
 /// `UpstreamClient.send(_:wholeBodyLimit:completion:)`, the non-blocking path the proxy uses,
 /// against the same real test server as the blocking client.
-final class UpstreamAsyncClientTests: XCTestCase {
-    private var directory: StaticTestTree!
-    private var server: TestUpstreamServer!
-
-    override func setUpWithError() throws {
-        directory = try StaticTestTree()
-        server = try TestUpstreamServer(directory: directory.path)
-    }
-
-    override func tearDown() {
-        server.stop()
-    }
-
-    private var unixAddress: UpstreamAddress { .unix(path: server.unixPath) }
-    private var tcpAddress: UpstreamAddress { .tcp(host: "127.0.0.1", port: server.tcpPort) }
-
+final class UpstreamAsyncClientTests: UpstreamServerTestCase {
     /// Sends and waits for the completion (which runs on the poller thread).
     private func send(_ client: UpstreamClient, _ target: String, method: String = "GET",
                       body: UpstreamRequestBody = .none, limit: Int = 64 * 1024) -> UpstreamAsyncReply? {

@@ -6,22 +6,7 @@ import Synchronization
 import XCTest
 @testable import HTTP
 
-final class UpstreamClientTests: XCTestCase {
-    private var directory: StaticTestTree!
-    private var server: TestUpstreamServer!
-
-    override func setUpWithError() throws {
-        directory = try StaticTestTree()
-        server = try TestUpstreamServer(directory: directory.path)
-    }
-
-    override func tearDown() {
-        server.stop()
-    }
-
-    private var unixAddress: UpstreamAddress { .unix(path: server.unixPath) }
-    private var tcpAddress: UpstreamAddress { .tcp(host: "127.0.0.1", port: server.tcpPort) }
-
+final class UpstreamClientTests: UpstreamServerTestCase {
     private struct Received {
         var outcome: UpstreamOutcome
         var head: UpstreamResponseHead?

@@ -102,6 +102,10 @@ public enum InvenTreeImporter {
             media.undo()
             throw error
         }
+        // Statistics of the new rows now, not when autovacuum comes by: the plans of the first requests depend on
+        // them. The data is committed by now; without statistics it is only read more slowly for a while.
+        _ = try? connection.execute("ANALYZE")
+        phase("analyze")
         report.mediaCopied = media.copied
         report.mediaMissing = media.missing
         report.phases = phases

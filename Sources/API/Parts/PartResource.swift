@@ -112,6 +112,7 @@ enum PartResource {
         ])
         resource.selectJoins = PartSQL.pageJoins
         resource.rowCountKept = true
+        resource.cachesRows = true
         resource.description = "API endpoint for accessing a list of Part objects, or creating a new Part instance."
         resource.filters = filters
         resource.search = [
@@ -207,16 +208,16 @@ enum PartResource {
         }
     }
 
-    /// On create, copy the parameter templates of the category and its ancestors (`copy_category_parameters`).
+    /// `starred` in the body subscribes the signed-in user to the part or ends it (InvenTree's `set_starred`, this
+    /// part only). On create, copy the parameter templates of the category and its ancestors (`copy_category_parameters`).
     static func afterWrite(_ connection: PostgresConnection, _ id: Int, _ context: WriteContext) throws {
-        guard context.existingID == nil else { return }
-        let copy: Bool
-        switch context.given("copy_category_parameters") {
-        case .bool(let value)?: copy = value
-        case .string(let text)?: copy = FilterBuilder.flag(text) ?? true
-        default: copy = true
+        if let starred = flag(context.given("starred")) {
+            try ResourceSQL.query(connection, starred
+                ? "INSERT INTO part_partstar (part_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+                : "DELETE FROM part_partstar WHERE part_id = $1 AND user_id = $2", [id, context.userID])
         }
-        guard copy, let category = context.values["category"] ?? nil else { return }
+        guard context.existingID == nil, flag(context.given("copy_category_parameters")) ?? true,
+              let category = context.values["category"] ?? nil else { return }
         try ResourceSQL.query(connection, """
             INSERT INTO common_parameter (model_type, model_id, template_id, data, updated, updated_by_id)
             SELECT DISTINCT ON (pt.template_id) 'part', $1::integer, pt.template_id, pt.default_value, now(), $3::integer
@@ -225,5 +226,15 @@ enum PartResource {
             ORDER BY pt.template_id, c.level DESC
             ON CONFLICT DO NOTHING
             """, [id, category, context.userID])
+    }
+
+    /// A boolean body member, as JSON or as one of the texts DRF accepts.
+    static func flag(_ value: JSONValue?) -> Bool? {
+        switch value {
+        case .bool(let value)?: return value
+        case .string(let text)?: return FilterBuilder.flag(text)
+        case .int(let number)?: return number != 0
+        default: return nil
+        }
     }
 }

@@ -13,6 +13,8 @@ public final class APIContext: @unchecked Sendable {
     public let server: ServerSettings
     /// Where uploads are written (`media_root`, shared with stockroom-proxy which serves them).
     public var mediaRoot: String
+    /// Rendered rows of list and detail GETs, valid for the data version their readers see (`row_cache_bytes`).
+    let rowCache: RowCache?
 
     public init(pool: PostgresPool, redis: RedisPool?, configuration: Configuration, logger: Logger,
                 serverVersion: String) throws {
@@ -24,6 +26,8 @@ public final class APIContext: @unchecked Sendable {
         authenticator = Authenticator(pool: pool, redis: redis, settings: settings, log: { logger.warning($0) })
         server = try ServerSettings(configuration, version: serverVersion)
         mediaRoot = try configuration.string("media_root", default: "/var/lib/stockroom/media")
+        let rowCacheBytes = try configuration.byteSize("row_cache_bytes", default: 64 << 20)
+        rowCache = rowCacheBytes > 0 ? RowCache(capacity: rowCacheBytes) : nil
     }
 
     /// For tests: explicit authentication settings.
@@ -36,5 +40,7 @@ public final class APIContext: @unchecked Sendable {
         authenticator = Authenticator(pool: pool, redis: redis, settings: authSettings, log: { logger.warning($0) })
         server = try ServerSettings(configuration, version: serverVersion)
         mediaRoot = try configuration.string("media_root", default: "/var/lib/stockroom/media")
+        let rowCacheBytes = try configuration.byteSize("row_cache_bytes", default: 64 << 20)
+        rowCache = rowCacheBytes > 0 ? RowCache(capacity: rowCacheBytes) : nil
     }
 }

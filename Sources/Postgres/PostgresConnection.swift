@@ -145,7 +145,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Whether the session is outside any transaction block.
-    var isIdleOutsideTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
+    public var isIdleOutsideTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
 
     // MARK: - Running statements
 

@@ -17,8 +17,14 @@ public enum Schema {
         Migration0012TaskScheduleDetails.migration,
         Migration0013PartCategoryStars.migration,
         Migration0014StockTotals.migration,
+        Migration0015DataVersion.migration,
     ]
 
     /// The schema version this code needs; daemons refuse to start on an older database.
     public static var version: Int { migrations.last?.version ?? 0 }
+}
+
+extension Schema {
+    /// The tables whose changes do not raise `stockroom_dataversion` (every other table's do).
+    public static var tablesOutsideDataVersion: [String] { Migration0015DataVersion.untracked }
 }

@@ -60,6 +60,7 @@ enum CategoryResources {
                 context.errors.add("parent", "Cannot assign category as its own parent or as a child of itself")
             }
         }
+        resource.cachesRows = true
         return resource
     }()
 

@@ -22,6 +22,9 @@ public struct Resource {
     /// Whether migration 14's triggers keep this table's row count in `stockroom_rowcount`, so that an
     /// unfiltered list reads its `count` instead of counting the table (`joins` must then keep every row once).
     public var rowCountKept = false
+    /// Whether GET lists and details keep rendered rows in the API's `RowCache`: only for resources whose fields
+    /// read nothing but tables that raise `stockroom_dataversion`, the signed-in user (`$1`) and the date.
+    public var cachesRows = false
     /// The names of the list and detail views in `OPTIONS` (`Part List`, `Part Detail`).
     public var listName: String
     public var detailName: String

@@ -14,7 +14,7 @@ enum ResourceEndpoints {
     static func registerList(_ router: APIRouter, _ context: APIContext, _ resource: Resource) {
         let path = resource.path
         router.add(.GET, path, .authenticated, guarded(resource, .view) { call in
-            try context.pool.withConnection { try list(resource, call, $0) }
+            try context.pool.withConnection { try list(resource, call, $0, cache: context.rowCache) }
         })
         router.add(.OPTIONS, path, .authenticated, guarded(resource, .view) { call in
             JSONResponse.make(ResourceMetadata.json(resource, detail: false, permissions: call.user.permissions))
@@ -43,7 +43,7 @@ enum ResourceEndpoints {
         for pattern in [resource.path + ":pk/", resource.path + ":pk"] {
             router.add(.GET, pattern, .authenticated, guarded(resource, .view) { call in
                 let id = try primaryKey(call, resource)
-                return try context.pool.withConnection { try detail(resource, call, id: id, $0) }
+                return try context.pool.withConnection { try detail(resource, call, id: id, $0, cache: context.rowCache) }
             })
             router.add(.OPTIONS, pattern, .authenticated, guarded(resource, .view) { call in
                 JSONResponse.make(ResourceMetadata.json(resource, detail: true, permissions: call.user.permissions))
@@ -132,7 +132,8 @@ enum ResourceEndpoints {
 
     // MARK: - Reading
 
-    static func list(_ resource: Resource, _ call: APICall, _ connection: PostgresConnection) throws -> HTTPResponse {
+    static func list(_ resource: Resource, _ call: APICall, _ connection: PostgresConnection,
+                     cache: RowCache? = nil) throws -> HTTPResponse {
         let request = call.request
         var builder = FilterBuilder(connection: connection, userID: call.user.user.id) { request.query($0) }
         if let scope = resource.scope { builder.add(scope(call.user.permissions)) }
@@ -161,7 +162,8 @@ enum ResourceEndpoints {
         guard let limit = pagination.limit else {
             out.append(UInt8(ascii: "["))
             _ = try ResourceReader.writeRows(resource, selection, from: connection, where: builder.whereClause,
-                                             builder.parameters, orderBy: orderBy, to: &out)
+                                             builder.parameters, orderBy: orderBy, cache: cache, userID: call.user.user.id,
+                                             to: &out)
             out.append(UInt8(ascii: "]"))
             return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
         }
@@ -176,7 +178,8 @@ enum ResourceEndpoints {
         // may sort all of it, where LIMIT 50 walks an index that is already in order and stops after 50 rows.
         let tail = " LIMIT \(limit) OFFSET \(pagination.offset)"
         _ = try ResourceReader.writeRows(resource, selection, from: connection, where: builder.whereClause,
-                                         builder.parameters, orderBy: orderBy, tail: tail, to: &out)
+                                         builder.parameters, orderBy: orderBy, tail: tail, cache: cache,
+                                         userID: call.user.user.id, to: &out)
         out.append(contentsOf: Array("]}".utf8))
         return HTTPResponse(status: 200, contentType: JSONResponse.contentType, body: out)
     }
@@ -193,14 +196,15 @@ enum ResourceEndpoints {
     }
 
     static func detail(_ resource: Resource, _ call: APICall, id: Int, _ connection: PostgresConnection,
-                       status: Int = 200) throws -> HTTPResponse {
+                       status: Int = 200, cache: RowCache? = nil) throws -> HTTPResponse {
         let selection = FieldSelection(resource, detail: true) { call.request.query($0) }
         var out: [UInt8] = []
         out.reserveCapacity(2048)
         let scope = resource.scope.map { " AND " + $0(call.user.permissions) } ?? ""
         let found = try ResourceReader.writeRows(resource, selection, from: connection, where: "t.id = $2" + scope,
                                                  [call.user.user.id, id], orderBy: "t.id",
-                                                 ids: resource.scope == nil ? "{\(id)}" : nil, to: &out)
+                                                 ids: resource.scope == nil ? "{\(id)}" : nil, cache: cache,
+                                                 userID: call.user.user.id, to: &out)
         guard found == 1 else { throw APIError.notFound(resource.verboseName) }
         return HTTPResponse(status: status, contentType: JSONResponse.contentType, body: out)
     }

@@ -8,12 +8,81 @@ enum ResourceReader {
     /// Parameter `$1` of every statement is the signed-in user's id (fields like `starred` read it).
     /// `ids` (an integer array literal), when given, are the rows `whereClause` selects, in order: then a resource
     /// with `selectJoins` reads them at once, without the statement that would choose them.
+    /// With `cache` (reads outside a transaction only), a resource with `cachesRows` renders only the rows that the
+    /// cache does not hold for the data version the reader sees.
     static func writeRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                           where whereClause: String, _ parameters: [PostgresValue?], orderBy: String, tail: String = "",
-                          ids: String? = nil, to out: inout [UInt8]) throws -> Int {
+                          ids: String? = nil, cache: RowCache? = nil, userID: Int = 0, to out: inout [UInt8]) throws -> Int {
+        if let cache, resource.cachesRows, connection.isIdleOutsideTransaction {
+            return try writeCachedRows(resource, selection, from: connection, where: whereClause, parameters, orderBy: orderBy,
+                                       tail: tail, ids: ids, cache: cache, userID: userID, to: &out)
+        }
         let result = try pageRows(resource, select: selection.selectList, where: whereClause, parameters, orderBy: orderBy,
                                   tail: tail, ids: ids, connection: connection)
-        let nested = try loadNested(selection, result, connection, userID: parameters.first ?? nil)
+        var ends: [Int]? = nil
+        try writeObjects(selection, result, keyColumns: 0, connection, userID: parameters.first ?? nil, to: &out, ends: &ends)
+        return result.count
+    }
+
+    /// The cached path: the page's ids with the data version in one statement (one snapshot), the cache's rows,
+    /// then one rendering of the rows it lacks, which it keeps.
+    private static func writeCachedRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
+                                        where whereClause: String, _ parameters: [PostgresValue?], orderBy: String,
+                                        tail: String, ids knownIDs: String?, cache: RowCache, userID: Int,
+                                        to out: inout [UInt8]) throws -> Int {
+        let version = "(SELECT v.version FROM stockroom_dataversion v), current_date::text"
+        let page: PostgresResult
+        if let knownIDs {
+            page = try ResourceSQL.query(connection, "SELECT page.id, \(version) FROM unnest($1::integer[]) AS page(id)", [knownIDs])
+        } else {
+            page = try ResourceSQL.query(connection, "SELECT t.id, \(version) FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
+                                         parameters)
+        }
+        guard page.count > 0 else { return 0 }
+        var ids: [Int] = []
+        ids.reserveCapacity(page.count)
+        for row in page { ids.append(try row.decode(0, as: Int.self)) }
+        let seen = RowCache.Version(counter: try page[0].decode(1, as: Int64.self), day: try page[0].decode(2, as: String.self))
+        let key = resource.path + "|" + resource.table + "|" + selection.fields.map(\.name).joined(separator: ",")
+        let cached = cache.rows(ids, selection: key, userID: userID, version: seen)
+        var rendered: [Int: [UInt8]] = [:]
+        let missing = ids.filter { cached?[$0] == nil }
+        if !missing.isEmpty {
+            let shown = selection.selectList
+            let result = try ResourceSQL.query(connection, """
+                SELECT t.id, \(shown) FROM unnest(\(pageIDs)) AS page(id) JOIN \(resource.table) t ON t.id = page.id \
+                \(resource.joins) \(resource.selectJoins) WHERE \(userGuard)
+                """, [parameters.first ?? nil, "{" + missing.map(String.init).joined(separator: ",") + "}"])
+            var buffer: [UInt8] = []
+            var ends: [Int]? = []
+            try writeObjects(selection, result, keyColumns: 1, connection, userID: parameters.first ?? nil, to: &buffer, ends: &ends)
+            var start = 0
+            var fresh: [(id: Int, json: [UInt8])] = []
+            for (index, end) in (ends ?? []).enumerated() {
+                let id = try result[index].decode(0, as: Int.self)
+                let json = Array(buffer[start..<end])
+                rendered[id] = json
+                fresh.append((id, json))
+                start = end
+            }
+            cache.store(fresh, selection: key, userID: userID, version: seen)
+        }
+        var written = 0
+        for id in ids {
+            guard let json = cached?[id] ?? rendered[id] else { continue }
+            if written > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: json)
+            written += 1
+        }
+        return written
+    }
+
+    /// One JSON object per row of `result` (whose first `keyColumns` columns are not fields), comma separated unless
+    /// `ends` is given: then objects follow each other and `ends` receives where each ends in `out`.
+    private static func writeObjects(_ selection: FieldSelection, _ result: PostgresResult, keyColumns: Int,
+                                     _ connection: PostgresConnection, userID: PostgresValue?, to out: inout [UInt8],
+                                     ends: inout [Int]?) throws {
+        let nested = try loadNested(selection, result, connection, userID: userID, keyColumns: keyColumns)
         let names = selection.fields.map { field -> [UInt8] in
             var name: [UInt8] = []
             JSONValue.writeString(field.name, to: &name)
@@ -21,14 +90,15 @@ enum ResourceReader {
             return name
         }
         for rowIndex in 0..<result.count {
-            if rowIndex > 0 { out.append(UInt8(ascii: ",")) }
+            if rowIndex > 0 && ends == nil { out.append(UInt8(ascii: ",")) }
             let row = result[rowIndex]
             out.append(UInt8(ascii: "{"))
             for (index, field) in selection.fields.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: names[index])
+                let cell = row[index + keyColumns]
                 if case .nested(let expansion) = field.kind {
-                    let key = row[index].map(\.text)
+                    let key = cell.map(\.text)
                     if expansion.many {
                         out.append(UInt8(ascii: "["))
                         for (n, object) in ((key.flatMap { nested[index]?[$0] }) ?? []).enumerated() {
@@ -42,12 +112,12 @@ enum ResourceReader {
                         out.append(contentsOf: RowJSONWriter.nullBytes)
                     }
                 } else {
-                    RowJSONWriter.write(row[index], field.kind, to: &out)
+                    RowJSONWriter.write(cell, field.kind, to: &out)
                 }
             }
             out.append(UInt8(ascii: "}"))
+            ends?.append(out.count)
         }
-        return result.count
     }
 
     /// The placeholder of the page's primary keys (an integer array) in `selectJoins`.
@@ -77,12 +147,12 @@ enum ResourceReader {
 
     /// One statement per nested field: the related objects of every key on the page, rendered, by key.
     private static func loadNested(_ selection: FieldSelection, _ result: PostgresResult, _ connection: PostgresConnection,
-                                   userID: PostgresValue?) throws -> [Int: [String: [[UInt8]]]] {
+                                   userID: PostgresValue?, keyColumns: Int = 0) throws -> [Int: [String: [[UInt8]]]] {
         var nested: [Int: [String: [[UInt8]]]] = [:]
         for (index, field) in selection.fields.enumerated() {
             guard case .nested(let expansion) = field.kind else { continue }
             var keys = Set<String>()
-            for row in result { if let cell = row[index] { keys.insert(cell.text) } }
+            for row in result { if let cell = row[index + keyColumns] { keys.insert(cell.text) } }
             guard !keys.isEmpty else { continue }
             let related = expansion.resource()
             let relatedSelection = FieldSelection(related, detail: false) { _ in nil }

@@ -95,6 +95,7 @@ enum StockItemResource {
         // items in serial order, stopping at the page's end, instead of sorting every item.
         resource.joins = "JOIN part_part tp ON tp.id = t.part_id"
         resource.rowCountKept = true
+        resource.cachesRows = true
         resource.ordering = [("batch", "t.batch"), ("location", "(SELECT l.pathstring FROM stock_stocklocation l WHERE l.id = t.location_id)"),
                              ("part", "tp.name"), ("IPN", "tp.ipn"),
                              ("updated", "t.updated"), ("stocktake_date", "t.stocktake_date"), ("expiry_date", "t.expiry_date"),

@@ -63,6 +63,7 @@ enum StockLocationResources {
                 context.errors.add("parent", "Cannot assign location as its own parent or as a child of itself")
             }
         }
+        resource.cachesRows = true
         return resource
     }()
 

@@ -30,7 +30,7 @@ enum ResourceReader {
                                         where whereClause: String, _ parameters: [PostgresValue?], orderBy: String,
                                         tail: String, ids knownIDs: String?, cache: RowCache, userID: Int,
                                         to out: inout [UInt8]) throws -> Int {
-        let version = "(SELECT v.version FROM stockroom_dataversion v), current_date::text"
+        let version = "(SELECT sum(v.version)::bigint FROM stockroom_dataversion v), current_date::text"
         let page: PostgresResult
         if let knownIDs {
             page = try ResourceSQL.query(connection, "SELECT page.id, \(version) FROM unnest($1::integer[]) AS page(id)", [knownIDs])

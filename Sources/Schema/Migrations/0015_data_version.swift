@@ -1,12 +1,16 @@
 import Postgres
 
-/// `stockroom_dataversion`: one counter that every committed change to the data adds one to, in the changing
+/// `stockroom_dataversion`: the number of committed transactions that changed data, counted in the changing
 /// transaction itself. A cached read model tagged with the version its reader saw is never served to a reader who
 /// sees a later one, so a client never reads its own committed write as it was before.
 ///
-/// The counter is raised by a deferred constraint trigger, once per transaction, at commit: by then the transaction
-/// holds every other lock it will take, so the counter's row lock, taken last, cannot close a deadlock cycle.
-/// Writers that commit at the same moment queue on that one row for the time of their commit.
+/// The count is the sum of 64 rows; a transaction adds one to the row of its backend (`pg_backend_pid() % 64`), so
+/// concurrent writers on different connections do not queue on one row. The sum identifies a snapshot's data
+/// because PostgreSQL's snapshots are ordered by inclusion: of two snapshots with the same count, the later one
+/// holds no committed change the earlier one lacks.
+///
+/// The row is raised by a deferred constraint trigger, once per transaction, at commit: by then the transaction
+/// holds every other lock it will take, so that row lock, taken last, cannot close a deadlock cycle.
 ///
 /// Every table of the `public` schema has the trigger except those in `untracked`, whose rows no cached read model
 /// shows (sessions, tokens, the task queue, bookkeeping). A migration that adds a table calls
@@ -19,16 +23,16 @@ enum Migration0015DataVersion {
 
     static let migration = Migration(version: 15, name: "data_version", sql: """
         CREATE TABLE stockroom_dataversion (
-            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            shard smallint PRIMARY KEY CHECK (shard BETWEEN 0 AND 63),
             version bigint NOT NULL
         );
-        INSERT INTO stockroom_dataversion (singleton, version) VALUES (true, 1);
+        INSERT INTO stockroom_dataversion (shard, version) SELECT shard, 0 FROM generate_series(0, 63) AS shard;
 
         CREATE FUNCTION stockroom_raise_dataversion() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF current_setting('stockroom.dataversion_raised', true) IS DISTINCT FROM '1' THEN
                 PERFORM set_config('stockroom.dataversion_raised', '1', true);
-                UPDATE stockroom_dataversion SET version = version + 1;
+                UPDATE stockroom_dataversion SET version = version + 1 WHERE shard = pg_backend_pid() % 64;
             END IF;
             RETURN NULL;
         END $$;

@@ -7,7 +7,8 @@ on loopback passed as LISTEN_FDS, READY=1 awaited on NOTIFY_SOCKET) and stockroo
 each row. Then the same rows on a large generated inventory added to it (`stockroom generate-demo`, by default
 100,000 parts, 1,000,000 stock items, 10,000 locations): the rows of a fixed page size must cost the same.
 
-Rows: the part list, the stock list with part details, a part's detail, a stock transfer (wrk/transfer.lua moves
+Rows: the part list, the stock list with part details, a part's detail, the list and the detail again from a second
+stockroom-web with the row cache off (what the first read after a change costs), a stock transfer (wrk/transfer.lua moves
 items back and forth between two locations, so the data keeps its size), and a part image fetched through
 stockroom-proxy with the token next to the same file served by the proxy as static. Prints one Markdown table per
 inventory: requests/s, p50 and p99 latency, and the goal.
@@ -52,17 +53,17 @@ def stockroom(*arguments):
     subprocess.run([os.path.join(BIN, "stockroom"), *arguments], check=True, stdout=subprocess.DEVNULL)
 
 
-def start_web(workdir):
+def start_web(workdir, name="web", **settings):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1024)
-    notify_path = os.path.join(workdir, "notify")
+    notify_path = os.path.join(workdir, "notify-" + name)
     notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     notify.bind(notify_path)
     notify.settimeout(20)
     # Access logs at info would time the terminal, not the server.
-    env = dict(os.environ, NOTIFY_SOCKET=notify_path, LISTEN_FDNAMES="web", LISTEN_FDS="1", STOCKROOM_LOG_LEVEL="warning")
+    env = dict(os.environ, NOTIFY_SOCKET=notify_path, LISTEN_FDNAMES="web", LISTEN_FDS="1", STOCKROOM_LOG_LEVEL="warning", **settings)
     executable = os.path.join(BIN, "stockroom-web")
     pid = os.fork()
     if pid == 0:
@@ -117,6 +118,10 @@ def wrk(url, token, script=None):
     return rate, p50, p99, int(errors.group(1)) if errors else 0
 
 
+# What every read after a committed change costs: the rows rendered from PostgreSQL, none from the row cache.
+UNCACHED = "reference: the first read after a change"
+
+
 def transfer_setup(items):
     """Two stockable locations and 16 whole items (no serial, quantity > 0, in stock) that wrk/transfer.lua moves."""
     locations = psql("SELECT id FROM stock_stocklocation WHERE NOT structural ORDER BY id LIMIT 2").split()
@@ -126,7 +131,7 @@ def transfer_setup(items):
     return locations, [row.split("|") for row in rows]
 
 
-def rows_for(token, web_port, proxy_port, media, workdir, goal_p99):
+def rows_for(token, web_port, uncached_port, proxy_port, media, workdir, goal_p99):
     part = psql("SELECT min(id) FROM part_part")
     locations, items = transfer_setup(16)
     script = os.path.join(workdir, "transfer.lua")
@@ -144,6 +149,8 @@ def rows_for(token, web_port, proxy_port, media, workdir, goal_p99):
         ("GET /api/part/?limit=50", web + "/api/part/?limit=50", None, f">= {100 * INVENTREE_PART_LIST:.0f}/s{get}"),
         ("GET /api/stock/?limit=50&part_detail=true", web + "/api/stock/?limit=50&part_detail=true", None, list_goal + get),
         ("GET /api/part/<pk>/", f"{web}/api/part/{part}/", None, f">= {100 * INVENTREE_PART_DETAIL:.0f}/s{get}"),
+        ("GET /api/part/?limit=50 (row cache off)", f"http://127.0.0.1:{uncached_port}/api/part/?limit=50", None, UNCACHED),
+        ("GET /api/part/<pk>/ (row cache off)", f"http://127.0.0.1:{uncached_port}/api/part/{part}/", None, UNCACHED),
         ("POST /api/stock/transfer/ (whole item, 2 locations)", web + "/api/stock/transfer/", script, list_goal),
         (f"GET /media/{media} (token, stockroom-proxy)", f"{proxy}/media/{media}", None, ">= 70% of static"),
         (f"GET /static/{media} (same file, stockroom-proxy)", f"{proxy}/static/{media}", None, "reference"),
@@ -179,9 +186,10 @@ def main():
         os.makedirs(os.path.dirname(os.path.join(static_root, media)), exist_ok=True)
         shutil.copyfile(os.path.join(os.environ["STOCKROOM_MEDIA_ROOT"], media), os.path.join(static_root, media))
         web_pid, web_port = start_web(workdir)
+        uncached_pid, uncached_port = start_web(workdir, "uncached", STOCKROOM_ROW_CACHE_BYTES="0")
         proxy, proxy_port = start_proxy(workdir, web_port, static_root)
         try:
-            measure("demo dataset", rows_for(token, web_port, proxy_port, media, workdir, 10), token)
+            measure("demo dataset", rows_for(token, web_port, uncached_port, proxy_port, media, workdir, 10), token)
             if LARGE:
                 started = time.monotonic()
                 stockroom("generate-demo", "--parts", str(LARGE_PARTS), "--stock", str(LARGE_STOCK), "--locations", str(LARGE_LOCATIONS))
@@ -193,12 +201,13 @@ def main():
                 print(f"Large inventory: demo dataset + `stockroom generate-demo --parts {LARGE_PARTS} --stock {LARGE_STOCK} "
                       f"--locations {LARGE_LOCATIONS}` ({counts}), generated in {generated:.1f} s.")
                 print()
-                measure("large inventory", rows_for(token, web_port, proxy_port, media, workdir, 20), token)
+                measure("large inventory", rows_for(token, web_port, uncached_port, proxy_port, media, workdir, 20), token)
         finally:
             proxy.terminate()
             proxy.wait()
-            os.kill(web_pid, 15)
-            os.waitpid(web_pid, 0)
+            for pid in (web_pid, uncached_pid):
+                os.kill(pid, 15)
+                os.waitpid(pid, 0)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ enum PartSQL {
         LEFT JOIN part_stocktotal st ON st.part_id = t.id \
         LEFT JOIN (WITH RECURSIVE v(root, id) AS (SELECT p.variant_of_id, p.id FROM part_part p WHERE p.variant_of_id = ANY(\(ResourceReader.pageIDs)) \
         UNION ALL SELECT v.root, p.id FROM part_part p JOIN v ON p.variant_of_id = v.id) \
-        SELECT v.root, sum(vt.in_stock) AS quantity FROM v JOIN part_stocktotal vt ON vt.part_id = v.id GROUP BY v.root) vs ON vs.root = t.id \
+        SELECT v.root, sum((SELECT vt.in_stock FROM part_stocktotal vt WHERE vt.part_id = v.id)) AS quantity FROM v GROUP BY v.root) vs ON vs.root = t.id \
         LEFT JOIN (SELECT s.part_id, sum(bi.quantity) AS quantity FROM build_builditem bi JOIN stock_stockitem s ON s.id = bi.stock_item_id \
         JOIN build_buildline bl ON bl.id = bi.build_line_id JOIN build_build b ON b.id = bl.build_id \
         WHERE s.part_id = ANY(\(ResourceReader.pageIDs)) AND \(activeBuild) GROUP BY s.part_id) ba ON ba.part_id = t.id \

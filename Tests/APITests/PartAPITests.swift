@@ -31,6 +31,33 @@ final class PartAPITests: DemoDataTestCase {
         XCTAssertEqual(names, try pool.withConnection { try $0.query("SELECT name FROM part_part ORDER BY name, id LIMIT 30").map { try $0.decode(0, as: String.self) } })
     }
 
+    /// `variant_stock` sums the in-stock quantity of every variant below a template, recursively; `total_in_stock`
+    /// adds the template's own. Both computed from the stock items, not from the kept totals the API reads.
+    func testVariantStockOfTemplatesInListsAndDetails() throws {
+        let expected = try pool.withConnection { connection in
+            try connection.query("""
+                WITH RECURSIVE tree(root, id) AS (SELECT p.id, p.id FROM part_part p WHERE p.is_template
+                    UNION ALL SELECT tree.root, p.id FROM part_part p JOIN tree ON p.variant_of_id = tree.id),
+                stock AS (SELECT s.part_id, sum(s.quantity) AS quantity FROM stock_stockitem s
+                    WHERE s.quantity > 0 AND s.sales_order_id IS NULL AND s.belongs_to_id IS NULL AND s.customer_id IS NULL
+                      AND s.consumed_by_id IS NULL AND NOT s.is_building AND s.status IN (10, 50, 55) GROUP BY s.part_id)
+                SELECT tree.root, coalesce(sum(stock.quantity) FILTER (WHERE tree.id <> tree.root), 0)::float8,
+                       coalesce(sum(stock.quantity), 0)::float8
+                FROM tree LEFT JOIN stock ON stock.part_id = tree.id GROUP BY tree.root ORDER BY tree.root
+                """).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Double.self), try $0.decode(2, as: Double.self)) }
+        }
+        XCTAssertTrue(expected.contains { $0.1 > 0 }, "the demo dataset has templates whose variants hold stock")
+        let listed = array(try get("/api/part/?is_template=true"))
+        for (pk, variants, total) in expected {
+            let detail = try get("/api/part/\(pk)/")
+            let row = listed.first { $0["pk"] == .int(pk) }
+            for (name, part) in [("detail", Optional(detail)), ("list", row)] {
+                XCTAssertEqual(part?["variant_stock"].flatMap(Self.number), variants, "\(name) of template \(pk)")
+                XCTAssertEqual(part?["total_in_stock"].flatMap(Self.number), total, "\(name) of template \(pk)")
+            }
+        }
+    }
+
     func testCategoryFilterCascadesUnlessTold() throws {
         let electronics = try scalar("SELECT id FROM part_partcategory WHERE parent_id IS NULL AND EXISTS (SELECT 1 FROM part_partcategory c WHERE c.parent_id = part_partcategory.id AND EXISTS (SELECT 1 FROM part_part p WHERE p.category_id = c.id)) ORDER BY id LIMIT 1", as: Int.self)
         let cascaded = try pks("/api/part/?category=\(electronics)")

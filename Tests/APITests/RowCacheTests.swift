@@ -82,6 +82,17 @@ final class RowCacheAPITests: DemoDataTestCase {
         XCTAssertEqual(name(in: try get(list), pk: pk), .string("Renamed elsewhere"))
     }
 
+    func testTheCountOfAnUnfilteredPageIsReadWithItsIDs() throws {
+        let before: Int = try scalar("SELECT count(*)::int FROM part_part")
+        statements = []
+        XCTAssertEqual(try get("/api/part/?limit=5")["count"], .int(before))
+        XCTAssertFalse(statements.contains { $0.hasPrefix("SELECT row_count") || $0.hasPrefix("SELECT count(*)") },
+                       "one statement chose the page and read its count: \(statements)")
+        XCTAssertEqual(send(.POST, "/api/part/", body: #"{"name": "Counted part", "description": "one more"}"#).status, 201)
+        XCTAssertEqual(try get("/api/part/?limit=5")["count"], .int(before + 1))
+        XCTAssertEqual(try get("/api/part/?limit=5&offset=100000")["count"], .int(before + 1), "an empty page counts too")
+    }
+
     func testAFailedChangeLeavesTheCachedRowsAsTheyWere() throws {
         let first = try get("/api/part/?limit=3")
         guard case .int(let pk)? = array(first["results"]).first?["pk"] else { return XCTFail("no part: \(first)") }

@@ -9,13 +9,16 @@ enum ResourceReader {
     /// `ids` (an integer array literal), when given, are the rows `whereClause` selects, in order: then a resource
     /// with `selectJoins` reads them at once, without the statement that would choose them.
     /// With `cache` (reads outside a transaction only), a resource with `cachesRows` renders only the rows that the
-    /// cache does not hold for the data version the reader sees.
+    /// cache does not hold for the data version the reader sees; it then also reads `countColumn` (an SQL expression,
+    /// the list's `count`) with the page's ids and passes it to `onCount`, which is not called otherwise.
     static func writeRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                           where whereClause: String, _ parameters: [PostgresValue?], orderBy: String, tail: String = "",
-                          ids: String? = nil, cache: RowCache? = nil, userID: Int = 0, to out: inout [UInt8]) throws -> Int {
+                          ids: String? = nil, cache: RowCache? = nil, userID: Int = 0, countColumn: String? = nil,
+                          onCount: ((Int) -> Void)? = nil, to out: inout [UInt8]) throws -> Int {
         if let cache, resource.cachesRows, connection.isIdleOutsideTransaction {
             return try writeCachedRows(resource, selection, from: connection, where: whereClause, parameters, orderBy: orderBy,
-                                       tail: tail, ids: ids, cache: cache, userID: userID, to: &out)
+                                       tail: tail, ids: ids, cache: cache, userID: userID, countColumn: countColumn,
+                                       onCount: onCount, to: &out)
         }
         let result = try pageRows(resource, select: selection.selectList, where: whereClause, parameters, orderBy: orderBy,
                                   tail: tail, ids: ids, connection: connection)
@@ -29,8 +32,9 @@ enum ResourceReader {
     private static func writeCachedRows(_ resource: Resource, _ selection: FieldSelection, from connection: PostgresConnection,
                                         where whereClause: String, _ parameters: [PostgresValue?], orderBy: String,
                                         tail: String, ids knownIDs: String?, cache: RowCache, userID: Int,
-                                        to out: inout [UInt8]) throws -> Int {
+                                        countColumn: String?, onCount: ((Int) -> Void)?, to out: inout [UInt8]) throws -> Int {
         let version = "(SELECT sum(v.version)::bigint FROM stockroom_dataversion v), current_date::text"
+            + (countColumn.map { ", " + $0 } ?? "")
         let page: PostgresResult
         if let knownIDs {
             page = try ResourceSQL.query(connection, "SELECT page.id, \(version) FROM unnest($1::integer[]) AS page(id)", [knownIDs])
@@ -39,6 +43,7 @@ enum ResourceReader {
                                          parameters)
         }
         guard page.count > 0 else { return 0 }
+        if countColumn != nil { onCount?(try page[0].decode(3, as: Int.self)) }
         var ids: [Int] = []
         ids.reserveCapacity(page.count)
         for row in page { ids.append(try row.decode(0, as: Int.self)) }

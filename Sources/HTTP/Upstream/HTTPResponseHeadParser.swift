@@ -184,7 +184,8 @@ public struct HTTPResponseHeadParser {
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[segmentStart..<index]))
             segmentStart = index
             let parsed = try UpstreamHeadSyntax.parse(pending, requestWasHead: requestWasHead, maxHeaderCount: limits.maxHeaderCount)
-            pending.removeAll(keepingCapacity: true)
+            // The head keeps these bytes as its fields' storage.
+            pending = []
             held = 0
             previous = 0
             if parsed.head.status >= 100 && parsed.head.status < 200 && parsed.head.status != 101 {

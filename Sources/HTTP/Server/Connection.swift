@@ -338,12 +338,7 @@ final class Connection {
                 respond(response)
             } else if let deferred = route.deferredHandler {
                 handlerRunning = true
-                let loop = self.loop
-                // Answered on this loop's own thread (an upstream exchange run in the loop), the
-                // response is written at once; from another thread it is posted to the loop.
-                deferred(request, HTTPResponder { [self] response in
-                    if EventLoop.current === loop { handlerFinished(response) } else { loop.post(.response(self, response)) }
-                })
+                deferred(request, HTTPResponder(connection: self))
             } else {
                 handlerRunning = true
                 let loop = self.loop

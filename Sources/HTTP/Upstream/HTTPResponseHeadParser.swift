@@ -62,6 +62,13 @@ public struct HTTPResponseHeadParser {
     /// Parses `bytes`; throws on the first violation.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [UpstreamResponseEvent] {
         var events: [UpstreamResponseEvent] = []
+        try feed(bytes, into: &events)
+        return events
+    }
+
+    /// Parses `bytes`, appending what it found to `events` (a buffer the caller reuses); throws on
+    /// the first violation.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, into events: inout [UpstreamResponseEvent]) throws {
         var index = 0
         if !bytes.isEmpty { receivedAnyByte = true }
         while index < bytes.count {
@@ -115,7 +122,6 @@ public struct HTTPResponseHeadParser {
                 index = bytes.count
             }
         }
-        return events
     }
 
     /// Tells the parser that the upstream closed the connection.

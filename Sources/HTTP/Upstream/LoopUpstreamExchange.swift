@@ -154,7 +154,7 @@ final class LoopUpstreamExchange {
             let count = recv(socket.fd, buffer.baseAddress, buffer.count, 0)
             let action: UpstreamExchangeMachine.Action
             if count > 0 {
-                action = machine.received(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+                action = machine.received(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count), events: &pool.events)
                 if case .wait = action {
                     refreshDeadline()
                     if count < buffer.count && !socket.hangupSeen { return }

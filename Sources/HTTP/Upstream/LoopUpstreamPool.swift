@@ -61,6 +61,8 @@ final class LoopUpstreamPool {
     unowned(unsafe) let loop: EventLoop
     /// Most recently used last.
     private var idle: [LoopUpstreamSocket] = []
+    /// The buffer every exchange of this loop parses responses into (empty between uses).
+    var events: [UpstreamResponseEvent] = []
     private let maxIdle: Int
     private let maxIdleNanoseconds: UInt64
 
@@ -69,6 +71,7 @@ final class LoopUpstreamPool {
         self.loop = loop
         maxIdle = core.configuration.maxIdleConnections
         maxIdleNanoseconds = UInt64(max(0, core.configuration.maxIdleSeconds) * 1e9)
+        events.reserveCapacity(8)
     }
 
     /// Starts forwarding `request`; `completion` runs on this loop's thread.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Parses a complete response head (status line, fields, blank line; CRLF already verified) and
 /// decides the body's framing. The fields are kept as ranges into the head's bytes.
 enum UpstreamHeadSyntax {
@@ -7,15 +9,14 @@ enum UpstreamHeadSyntax {
         var fields: [HTTPHeaders.Field] = []
         var endsWithEmptyLine = false
         try bytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
             var lineStart = 0
-            var index = 0
-            while index + 1 < bytes.count {
-                guard bytes[index] == 13 else {
-                    index += 1
-                    continue
-                }
-                let lineRange = lineStart..<index
-                index += 2
+            // From line end to line end with memchr (every CR is followed by LF: the caller checked).
+            while lineStart < bytes.count, let found = memchr(base + lineStart, 13, bytes.count - lineStart) {
+                let lineEnd = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                guard lineEnd + 1 < bytes.count else { break }
+                let lineRange = lineStart..<lineEnd
+                let index = lineEnd + 2
                 lineStart = index
                 if statusLine == nil {
                     statusLine = try parseStatusLine(UnsafeBufferPointer(rebasing: bytes[lineRange]))

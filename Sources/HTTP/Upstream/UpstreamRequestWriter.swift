@@ -28,7 +28,8 @@ public struct UpstreamRequestWriter {
             }
             guard valid else { throw UpstreamRequestError("invalid header field '\(name)'") }
         }
-        self.init(head: bytes, method: method, body: body)
+        fileRemaining = Self.endHead(&bytes, method: method, body: body)
+        head = bytes
     }
 
     /// Serializes a request this server received, for forwarding: the request line, then the client's
@@ -76,12 +77,14 @@ public struct UpstreamRequestWriter {
                 }
             }
         }
-        self.init(head: bytes, method: method, body: body)
+        fileRemaining = Self.endHead(&bytes, method: method, body: body)
+        head = bytes
     }
 
-    /// Ends the head with the body's `Content-Length` and the blank line; a small body joins the head.
-    private init(head bytes: [UInt8], method: String, body: UpstreamRequestBody) {
-        var bytes = bytes
+    /// Ends the head with the body's `Content-Length` and the blank line; a small body joins the head
+    /// (one write for both). Returns the part of a file body still to send.
+    private static func endHead(_ bytes: inout [UInt8], method: String, body: UpstreamRequestBody)
+        -> (fd: Int32, offset: Int64, length: Int64)? {
         let bodyLength = body.length
         if bodyLength > 0 || method == "POST" || method == "PUT" || method == "PATCH" {
             bytes.append(contentsOf: "Content-Length: " as StaticString)
@@ -91,11 +94,11 @@ public struct UpstreamRequestWriter {
         bytes.append(0x0D)
         bytes.append(0x0A)
         switch body {
-        case .none: break
-        case .bytes(let body): bytes += body  // one write for head and a small body
-        case .file(let fd, let offset, let length): if length > 0 { fileRemaining = (fd, offset, length) }
+        case .none: return nil
+        case .bytes(let body): bytes += body
+        case .file(let fd, let offset, let length): if length > 0 { return (fd, offset, length) }
         }
-        head = bytes
+        return nil
     }
 
     /// `METHOD target HTTP/1.1\r\n`, in a buffer with room for the fields; throws for an invalid method or target.

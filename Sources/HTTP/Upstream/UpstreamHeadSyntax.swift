@@ -72,13 +72,16 @@ enum UpstreamHeadSyntax {
         let line = UnsafeBufferPointer(rebasing: bytes[range])
         guard let first = line.first else { throw UpstreamParseError.invalid("empty header line") }
         if first == 32 || first == 9 { throw UpstreamParseError.invalid("obsolete line folding") }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            throw UpstreamParseError.invalid("header line without a colon: '\(printable(line))'")
+        // The name's bytes are checked on the way to the colon: one pass.
+        var colon = 0
+        while colon < line.count && line[colon] != UInt8(ascii: ":") && UpstreamText.isTokenByte(line[colon]) { colon += 1 }
+        guard colon > 0, colon < line.count, line[colon] == UInt8(ascii: ":") else {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                throw UpstreamParseError.invalid("header line without a colon: '\(printable(line))'")
+            }
+            throw UpstreamParseError.invalid("invalid header name '\(printable(UnsafeBufferPointer(rebasing: line[0..<colon])))'")
         }
         let name = UnsafeBufferPointer(rebasing: line[0..<colon])
-        guard !name.isEmpty, name.allSatisfy(UpstreamText.isTokenByte) else {
-            throw UpstreamParseError.invalid("invalid header name '\(printable(name))'")
-        }
         var valueStart = colon + 1
         var valueEnd = line.count
         while valueStart < valueEnd, line[valueStart] == 32 || line[valueStart] == 9 { valueStart += 1 }

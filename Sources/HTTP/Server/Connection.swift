@@ -305,8 +305,11 @@ final class Connection {
             body = .bytes(bodyBytes)
             bodyBytes = []
         }
+        // `*` (OPTIONS only, as the parser allows), tested on its bytes: a String comparison of
+        // unequal strings takes the slow path.
+        let isAsterisk = head.target.utf8.count == 1 && head.target.utf8.first == UInt8(ascii: "*")
         let path: String
-        if head.target == "*" {
+        if isAsterisk {
             path = "*"
         } else {
             switch HTTPPathNormalizer.normalize(head.rawPath) {
@@ -328,7 +331,7 @@ final class Connection {
                                   remoteAddress: remoteAddress, requestID: requestID)
         let router = loop.server.router
         // `OPTIONS *` asks about the server, not a resource: no route can match it (the parser allows `*` only there).
-        if head.target == "*" { return respond(router.serverOptionsResponse()) }
+        if isAsterisk { return respond(router.serverOptionsResponse()) }
         switch router.lookup(method: head.method, path: path) {
         case .found(let route, let candidate):
             request.unreadPathParameters = (router, candidate)

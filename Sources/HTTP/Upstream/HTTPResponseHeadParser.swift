@@ -45,7 +45,7 @@ public struct HTTPResponseHeadParser {
     /// A parser for the response to a request with `requestMethod` (a HEAD's response has no body).
     public init(requestMethod: String, limits: Limits = Limits()) {
         self.limits = limits
-        requestWasHead = requestMethod == "HEAD"
+        requestWasHead = requestMethod.utf8.first == UInt8(ascii: "H") && requestMethod == "HEAD"
     }
 
     /// True once `.end` has been returned.

@@ -86,7 +86,7 @@ public struct UpstreamRequestWriter {
     private static func endHead(_ bytes: inout [UInt8], method: String, body: UpstreamRequestBody)
         -> (fd: Int32, offset: Int64, length: Int64)? {
         let bodyLength = body.length
-        if bodyLength > 0 || method == "POST" || method == "PUT" || method == "PATCH" {
+        if bodyLength > 0 || (method.utf8.first == UInt8(ascii: "P") && (method == "POST" || method == "PUT" || method == "PATCH")) {
             bytes.append(contentsOf: "Content-Length: " as StaticString)
             HTTPResponseHead.appendDecimal(Int(bodyLength), into: &bytes)
             bytes.append(contentsOf: "\r\n" as StaticString)

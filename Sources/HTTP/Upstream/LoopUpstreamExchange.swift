@@ -3,12 +3,14 @@ import Glibc
 
 /// One request forwarded from an event loop, on a connection registered in that same loop: the
 /// I/O shell around `UpstreamExchangeMachine`. Only the loop's thread touches it, and its
-/// completion runs there, so a proxied request crosses no thread.
+/// completion runs there, so a proxied request crosses no thread. Once it has delivered its reply
+/// it goes back to its pool, which uses it for a later request.
 final class LoopUpstreamExchange {
-    let pool: LoopUpstreamPool
+    // The pool keeps its finished exchanges, and its loop outlives every exchange.
+    unowned(unsafe) let pool: LoopUpstreamPool
     private var machine: UpstreamExchangeMachine
     /// The request as first prepared (written again from its start after a reconnect).
-    private let request: UpstreamRequestWriter
+    private var request: UpstreamRequestWriter
     private var writer: UpstreamRequestWriter
     private var socket: LoopUpstreamSocket?
     private var completion: ((UpstreamAsyncReply) -> Void)?
@@ -21,6 +23,19 @@ final class LoopUpstreamExchange {
         self.request = request
         writer = request
         self.completion = completion
+        let pooled = pool.checkout()
+        socket = pooled
+        machine = UpstreamExchangeMachine(address: pool.core.address, configuration: pool.core.configuration, method: method,
+                                          isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit, pooled: pooled != nil)
+    }
+
+    /// Takes the next request: a finished exchange reused as if new.
+    func reuse(request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
+               completion: @escaping (UpstreamAsyncReply) -> Void) {
+        self.request = request
+        writer = request
+        self.completion = completion
+        deadline = 0
         let pooled = pool.checkout()
         socket = pooled
         machine = UpstreamExchangeMachine(address: pool.core.address, configuration: pool.core.configuration, method: method,
@@ -195,9 +210,11 @@ final class LoopUpstreamExchange {
         deliver(reply)
     }
 
+    /// Runs the completion (once), then returns this exchange to its pool: no socket refers to it any more.
     private func deliver(_ reply: UpstreamAsyncReply) {
         guard let deliver = completion else { return }
         completion = nil
         deliver(reply)
+        pool.recycle(self)
     }
 }

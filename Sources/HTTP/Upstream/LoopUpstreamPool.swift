@@ -61,6 +61,8 @@ final class LoopUpstreamPool {
     unowned(unsafe) let loop: EventLoop
     /// Most recently used last.
     private var idle: [LoopUpstreamSocket] = []
+    /// Exchanges that have delivered their reply, reused for the next requests (no allocation per request).
+    private var finishedExchanges: [LoopUpstreamExchange] = []
     /// The buffer every exchange of this loop parses responses into (empty between uses).
     var events: [UpstreamResponseEvent] = []
     private let maxIdle: Int
@@ -77,8 +79,18 @@ final class LoopUpstreamPool {
     /// Starts forwarding `request`; `completion` runs on this loop's thread.
     func send(_ request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
               completion: @escaping (UpstreamAsyncReply) -> Void) {
+        if let exchange = finishedExchanges.popLast() {
+            exchange.reuse(request: request, method: method, isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit,
+                           completion: completion)
+            return exchange.start()
+        }
         LoopUpstreamExchange(pool: self, request: request, method: method, isIdempotent: isIdempotent,
                              wholeBodyLimit: wholeBodyLimit, completion: completion).start()
+    }
+
+    /// Keeps an exchange that has delivered its reply, for a later request (up to `maxIdle` of them).
+    func recycle(_ exchange: LoopUpstreamExchange) {
+        if finishedExchanges.count < max(maxIdle, 1) { finishedExchanges.append(exchange) }
     }
 
     /// The most recently used idle connection that has not sat too long, else one that a streamed

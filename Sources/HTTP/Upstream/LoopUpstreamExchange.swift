@@ -8,14 +8,16 @@ import Glibc
 final class LoopUpstreamExchange {
     // The pool keeps its finished exchanges, and its loop outlives every exchange.
     unowned(unsafe) let pool: LoopUpstreamPool
-    private var machine: UpstreamExchangeMachine
+    // Touched only by the loop's thread and never by two overlapping accesses: the run-time
+    // exclusivity checks of these hot properties cost about 1% of a proxied request's CPU.
+    @exclusivity(unchecked) private var machine: UpstreamExchangeMachine
     /// The request as first prepared (written again from its start after a reconnect).
     private var request: UpstreamRequestWriter
-    private var writer: UpstreamRequestWriter
+    @exclusivity(unchecked) private var writer: UpstreamRequestWriter
     private var socket: LoopUpstreamSocket?
     private var completion: ((UpstreamAsyncReply) -> Void)?
     /// Loop time (nanoseconds) by which the current phase must progress.
-    private(set) var deadline: UInt64 = 0
+    @exclusivity(unchecked) private(set) var deadline: UInt64 = 0
 
     init(pool: LoopUpstreamPool, request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
          completion: @escaping (UpstreamAsyncReply) -> Void) {

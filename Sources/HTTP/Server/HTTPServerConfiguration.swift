@@ -33,7 +33,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// A loop busy this long without blocking for events yields its core once (zero: never), so that
     /// a thread waiting for that core gets it within this time rather than at the scheduler's next tick
     /// (see `LoopYieldPolicy`).
-    public var loopYieldInterval: Duration = .microseconds(200)
+    public var loopYieldInterval: Duration = .microseconds(500)
 
     public init() {}
 

@@ -33,10 +33,7 @@ public final class UpstreamForwarder: Sendable {
             }
             body = .file(fd: bodyFile, offset: 0, length: Int64(length))
         }
-        var headers: [(String, String)] = []
-        headers.reserveCapacity(request.headers.count + 3)
-        for field in request.headers { headers.append((field.name, field.value)) }
-        let forwarded = UpstreamRequest(method: request.method.rawValue, target: Self.originForm(request), headers: headers,
+        let forwarded = UpstreamRequest(method: request.method.rawValue, target: Self.originForm(request), received: request.headers,
                                         body: body, clientAddress: Self.clientIP(request.remoteAddress))
         client.send(forwarded, wholeBodyLimit: Self.wholeBodyLimit) { reply in
             // The request is written (or abandoned) by now.

@@ -24,6 +24,7 @@ public struct HTTPSettings {
         server.maxConnections = try configuration.int("http_max_connections", default: server.maxConnections, range: 1...1_000_000)
         server.loops = try configuration.int("http_loops", default: HTTPSettings.processorCount, range: 1...256)
         server.workerThreads = try configuration.int("http_worker_threads", default: server.workerThreads, range: 1...1024)
+        server.loopYieldInterval = try configuration.duration("http_loop_yield_interval", default: server.loopYieldInterval)
         self.server = server
         accessLog = try configuration.bool("access_log", default: true)
     }

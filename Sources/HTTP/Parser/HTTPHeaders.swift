@@ -1,7 +1,7 @@
 /// Header fields in order, stored as byte ranges into one buffer; names compare case-insensitively.
-public struct HTTPHeaders: Sequence, CustomStringConvertible {
+public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
     @usableFromInline
-    struct Field {
+    struct Field: Sendable {
         @usableFromInline var nameStart: Int32
         @usableFromInline var nameEnd: Int32
         @usableFromInline var valueStart: Int32

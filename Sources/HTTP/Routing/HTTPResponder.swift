@@ -3,17 +3,32 @@ import Synchronization
 
 /// How a `.deferred` handler hands its response to the engine: `respond` once, from any thread.
 public final class HTTPResponder: @unchecked Sendable {
-    private let deliver: (HTTPResponse) -> Void
+    private let deliver: ((HTTPResponse) -> Void)?
+    /// The connection whose request this answers (then `deliver` is nil): no closure to allocate per request.
+    private let connection: Connection?
     private let answered = Atomic<Bool>(false)
 
     init(_ deliver: @escaping (HTTPResponse) -> Void) {
         self.deliver = deliver
+        connection = nil
+    }
+
+    /// Answers `connection`'s current request: on its loop's thread (an upstream exchange run in the
+    /// loop) the response is written at once; from another thread it is posted to the loop.
+    init(connection: Connection) {
+        deliver = nil
+        self.connection = connection
     }
 
     /// Sends `response` to the client; calls after the first are ignored.
     public func respond(_ response: HTTPResponse) {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        deliver(response)
+        if let connection {
+            let loop = connection.loop
+            if EventLoop.current === loop { connection.handlerFinished(response) } else { loop.post(.response(connection, response)) }
+        } else {
+            deliver?(response)
+        }
     }
 
     /// Blocks a caller until a deferred handler answers (for `Router.respond(to:)` and tests).

@@ -59,27 +59,33 @@ struct RouteTree {
     /// says) and that `include` accepts: the router asks only for the request's method where it can.
     func candidates(_ path: String, endsWithSlash: (Int) -> Bool, include: (Int) -> Bool = { _ in true }) -> [Candidate] {
         var found: [Candidate] = []
+        forEachCandidate(path, endsWithSlash: endsWithSlash, include: include) { found.append($0) }
+        return found
+    }
+
+    /// Calls `visit` with every candidate `candidates` would return, in the same order, collecting
+    /// nothing (a lookup keeps only the best one).
+    func forEachCandidate(_ path: String, endsWithSlash: (Int) -> Bool, include: (Int) -> Bool, _ visit: (Candidate) -> Void) {
         var parameters: [Range<Int>] = []
         var path = path
         path.withUTF8 { bytes in
             let pathHasSlash = bytes.count > 1 && bytes[bytes.count - 1] == 0x2F
-            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, into: &found)
+            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, visit)
         }
-        return found
     }
 
     /// Walks the path's bytes (the segment hash is computed on the way to the segment's end).
     private func collect(_ node: Node, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pathHasSlash: Bool,
                          _ endsWithSlash: (Int) -> Bool, _ include: (Int) -> Bool,
-                         _ parameters: inout [Range<Int>], into found: inout [Candidate]) {
+                         _ parameters: inout [Range<Int>], _ visit: (Candidate) -> Void) {
         var position = start
         while position < bytes.count && bytes[position] == 0x2F { position += 1 }
         for index in node.restAfter where include(index) {
-            found.append(Candidate(index: index, parameters: parameters, rest: position..<bytes.count))
+            visit(Candidate(index: index, parameters: parameters, rest: position..<bytes.count))
         }
         guard position < bytes.count else {
             for index in node.ending where include(index) && endsWithSlash(index) == pathHasSlash {
-                found.append(Candidate(index: index, parameters: parameters, rest: nil))
+                visit(Candidate(index: index, parameters: parameters, rest: nil))
             }
             return
         }
@@ -92,12 +98,12 @@ struct RouteTree {
         if !node.literals.isEmpty, let bucket = node.literals[hash] {
             let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<position])
             for child in bucket where child.bytes.elementsEqual(segment) {
-                collect(child.node, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, into: &found)
+                collect(child.node, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, visit)
             }
         }
         if let child = node.parameter {
             parameters.append(segmentStart..<position)
-            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, into: &found)
+            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, visit)
             parameters.removeLast()
         }
     }

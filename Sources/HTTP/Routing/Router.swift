@@ -197,14 +197,13 @@ public final class Router {
     /// `match` without building the parameters, which the engine reads only if a handler asks.
     func lookup(method: HTTPMethod, path: String) -> Lookup {
         let routes = self.routes
-        let wanted = tree.candidates(path, endsWithSlash: { routes[$0].trailingSlash }, include: { index in
-            let routeMethod = routes[index].method
-            return routeMethod == method || (method == .HEAD && routeMethod == .GET)
-        })
         // The first route added wins: the lowest index for the method (else, for HEAD, for GET).
         var best: RouteTree.Candidate?
         var getMatch: RouteTree.Candidate?
-        for candidate in wanted {
+        tree.forEachCandidate(path, endsWithSlash: { routes[$0].trailingSlash }, include: { index in
+            let routeMethod = routes[index].method
+            return routeMethod == method || (method == .HEAD && routeMethod == .GET)
+        }) { candidate in
             let routeMethod = routes[candidate.index].method
             if routeMethod == method {
                 if best.map({ candidate.index < $0.index }) ?? true { best = candidate }

@@ -97,10 +97,13 @@ final class EventLoop {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
         var nextTick = now &+ tick
+        var yieldPolicy = LoopYieldPolicy(interval: configuration.loopYieldInterval.nanoseconds, now: now)
         while true {
             let wait = !deferredReads.isEmpty ? 0 : nextTick > now ? Int32(min((nextTick - now + 999_999) / 1_000_000, 60_000)) : 0
+            let beforeWait = yieldPolicy.isEnabled ? monotonicNanoseconds() : 0
             let count = epoll_wait(epollFD, events, Int32(capacity), wait)
             now = monotonicNanoseconds()
+            yieldPolicy.woke(events: Int(count), waited: now &- beforeWait, now: now)
             if count > 0 {
                 for i in 0..<Int(count) {
                     let event = events[i]
@@ -116,6 +119,7 @@ final class EventLoop {
                     }
                 }
             }
+            if yieldPolicy.shouldYield(now: monotonicNanoseconds()) { sched_yield() }
             if !deferredReads.isEmpty {
                 swap(&deferredReads, &deferredInHand)
                 for connection in deferredInHand { connection.resumeDeferredReading() }

@@ -30,6 +30,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var workerThreads: Int = 16
     /// How often each loop checks timeouts and reports that it is alive.
     public var tickInterval: Duration = .milliseconds(250)
+    /// A loop busy this long without blocking for events yields its core once (zero: never), so that
+    /// a thread waiting for that core gets it within this time rather than at the scheduler's next tick
+    /// (see `LoopYieldPolicy`).
+    public var loopYieldInterval: Duration = .microseconds(500)
 
     public init() {}
 

@@ -24,4 +24,16 @@ public enum ForwardedHeaders {
         if let host { result.append(("X-Forwarded-Host", host)) }
         return result
     }
+
+    /// Whether the field named `name` is one of `replaced` (on its bytes).
+    static func isReplaced(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 6: return equalsIgnoringASCIICase(name, "expect")
+        case 14: return equalsIgnoringASCIICase(name, "content-length")
+        case 15: return equalsIgnoringASCIICase(name, "x-forwarded-for")
+        case 16: return equalsIgnoringASCIICase(name, "x-forwarded-host")
+        case 17: return equalsIgnoringASCIICase(name, "x-forwarded-proto")
+        default: return false
+        }
+    }
 }

@@ -45,7 +45,7 @@ public struct HTTPResponseHeadParser {
     /// A parser for the response to a request with `requestMethod` (a HEAD's response has no body).
     public init(requestMethod: String, limits: Limits = Limits()) {
         self.limits = limits
-        requestWasHead = requestMethod == "HEAD"
+        requestWasHead = requestMethod.utf8.first == UInt8(ascii: "H") && requestMethod == "HEAD"
     }
 
     /// True once `.end` has been returned.
@@ -62,6 +62,13 @@ public struct HTTPResponseHeadParser {
     /// Parses `bytes`; throws on the first violation.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [UpstreamResponseEvent] {
         var events: [UpstreamResponseEvent] = []
+        try feed(bytes, into: &events)
+        return events
+    }
+
+    /// Parses `bytes`, appending what it found to `events` (a buffer the caller reuses); throws on
+    /// the first violation.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, into events: inout [UpstreamResponseEvent]) throws {
         var index = 0
         if !bytes.isEmpty { receivedAnyByte = true }
         while index < bytes.count {
@@ -115,7 +122,6 @@ public struct HTTPResponseHeadParser {
                 index = bytes.count
             }
         }
-        return events
     }
 
     /// Tells the parser that the upstream closed the connection.
@@ -184,7 +190,8 @@ public struct HTTPResponseHeadParser {
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[segmentStart..<index]))
             segmentStart = index
             let parsed = try UpstreamHeadSyntax.parse(pending, requestWasHead: requestWasHead, maxHeaderCount: limits.maxHeaderCount)
-            pending.removeAll(keepingCapacity: true)
+            // The head keeps these bytes as its fields' storage.
+            pending = []
             held = 0
             previous = 0
             if parsed.head.status >= 100 && parsed.head.status < 200 && parsed.head.status != 101 {

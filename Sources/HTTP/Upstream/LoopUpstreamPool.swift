@@ -60,7 +60,13 @@ final class LoopUpstreamPool {
     // The loop owns its pools.
     unowned(unsafe) let loop: EventLoop
     /// Most recently used last.
-    private var idle: [LoopUpstreamSocket] = []
+    // Touched only by the loop's thread and never by two overlapping accesses: the run-time
+    // exclusivity checks of these hot properties cost about 1% of a proxied request's CPU.
+    @exclusivity(unchecked) private var idle: [LoopUpstreamSocket] = []
+    /// Exchanges that have delivered their reply, reused for the next requests (no allocation per request).
+    private var finishedExchanges: [LoopUpstreamExchange] = []
+    /// The buffer every exchange of this loop parses responses into (empty between uses).
+    @exclusivity(unchecked) var events: [UpstreamResponseEvent] = []
     private let maxIdle: Int
     private let maxIdleNanoseconds: UInt64
 
@@ -69,13 +75,24 @@ final class LoopUpstreamPool {
         self.loop = loop
         maxIdle = core.configuration.maxIdleConnections
         maxIdleNanoseconds = UInt64(max(0, core.configuration.maxIdleSeconds) * 1e9)
+        events.reserveCapacity(8)
     }
 
     /// Starts forwarding `request`; `completion` runs on this loop's thread.
     func send(_ request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
               completion: @escaping (UpstreamAsyncReply) -> Void) {
+        if let exchange = finishedExchanges.popLast() {
+            exchange.reuse(request: request, method: method, isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit,
+                           completion: completion)
+            return exchange.start()
+        }
         LoopUpstreamExchange(pool: self, request: request, method: method, isIdempotent: isIdempotent,
                              wholeBodyLimit: wholeBodyLimit, completion: completion).start()
+    }
+
+    /// Keeps an exchange that has delivered its reply, for a later request (up to `maxIdle` of them).
+    func recycle(_ exchange: LoopUpstreamExchange) {
+        if finishedExchanges.count < max(maxIdle, 1) { finishedExchanges.append(exchange) }
     }
 
     /// The most recently used idle connection that has not sat too long, else one that a streamed

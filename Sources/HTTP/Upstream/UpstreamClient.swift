@@ -35,12 +35,9 @@ public final class UpstreamClient: Sendable {
     /// could block a loop), the request is written at once on a pooled connection or by the client's
     /// poller thread on a new one, and `completion` runs on the poller thread.
     public func send(_ request: UpstreamRequest, wholeBodyLimit: Int, completion: @escaping (UpstreamAsyncReply) -> Void) {
-        let headers = ForwardedHeaders.forRequest(
-            request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
-            trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
         let writer: UpstreamRequestWriter
         do {
-            writer = try UpstreamRequestWriter(method: request.method, target: request.target, headers: headers, body: request.body)
+            writer = try request.writer(trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
         } catch {
             return completion(.failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)")))
         }
@@ -55,12 +52,9 @@ public final class UpstreamClient: Sendable {
     /// Sends `request` and returns the response head with its body still on the connection, to be
     /// read with `next()`. Call from a worker thread: this blocks until the head arrives.
     public func send(_ request: UpstreamRequest) -> UpstreamReply {
-        let headers = ForwardedHeaders.forRequest(
-            request.headers, clientAddress: request.clientAddress, scheme: request.scheme,
-            trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
         let writer: UpstreamRequestWriter
         do {
-            writer = try UpstreamRequestWriter(method: request.method, target: request.target, headers: headers, body: request.body)
+            writer = try request.writer(trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
         } catch {
             return .failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)"))
         }

@@ -107,10 +107,17 @@ struct UpstreamExchangeMachine {
 
     /// Bytes of the response arrived.
     mutating func received(_ bytes: UnsafeRawBufferPointer) -> Action {
+        var events: [UpstreamResponseEvent] = []
+        return received(bytes, events: &events)
+    }
+
+    /// Bytes of the response arrived; `events` is an empty buffer to parse into, left empty (its
+    /// capacity kept, so that one buffer serves every exchange of a loop).
+    mutating func received(_ bytes: UnsafeRawBufferPointer, events: inout [UpstreamResponseEvent]) -> Action {
         guard phase == .awaitingResponse || phase == .writing else { return .wait }
-        let events: [UpstreamResponseEvent]
+        defer { events.removeAll(keepingCapacity: true) }
         do {
-            events = try parser.feed(bytes)
+            try parser.feed(bytes, into: &events)
         } catch {
             return readFailed(error)
         }

@@ -19,11 +19,18 @@ public enum UpstreamRequestBody: Sendable {
 
 /// A request as received from a client, to be forwarded upstream.
 public struct UpstreamRequest: Sendable {
+    /// Where the client's fields come from.
+    enum Fields: Sendable {
+        /// Given as strings (checked when the request is written).
+        case pairs([(String, String)])
+        /// As the server parsed them, passed on as bytes.
+        case received(HTTPHeaders)
+    }
+
     public var method: String
     /// The origin-form target, `/path?query`.
     public var target: String
-    /// The client's header fields, as received.
-    public var headers: [(String, String)]
+    var fields: Fields
     public var body: UpstreamRequestBody
     /// The client's IP address, for `X-Forwarded-For`.
     public var clientAddress: String
@@ -32,16 +39,54 @@ public struct UpstreamRequest: Sendable {
 
     public init(method: String, target: String, headers: [(String, String)], body: UpstreamRequestBody = .none,
                 clientAddress: String, scheme: String = "http") {
+        self.init(method: method, target: target, fields: .pairs(headers), body: body, clientAddress: clientAddress, scheme: scheme)
+    }
+
+    /// A request whose fields are those the server received (`HTTPRequest.headers`): they are
+    /// forwarded from their bytes, without becoming strings.
+    public init(method: String, target: String, received: HTTPHeaders, body: UpstreamRequestBody = .none,
+                clientAddress: String, scheme: String = "http") {
+        self.init(method: method, target: target, fields: .received(received), body: body, clientAddress: clientAddress, scheme: scheme)
+    }
+
+    private init(method: String, target: String, fields: Fields, body: UpstreamRequestBody, clientAddress: String, scheme: String) {
         self.method = method
         self.target = target
-        self.headers = headers
+        self.fields = fields
         self.body = body
         self.clientAddress = clientAddress
         self.scheme = scheme
     }
 
+    /// The client's header fields, as received.
+    public var headers: [(String, String)] {
+        get {
+            switch fields {
+            case .pairs(let pairs): return pairs
+            case .received(let received): return received.map { ($0.name, $0.value) }
+            }
+        }
+        set { fields = .pairs(newValue) }
+    }
+
     /// Methods that may be sent twice (RFC 9110 section 9.2.2).
     public var isIdempotent: Bool {
-        ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"].contains(method)
+        switch method {
+        case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE": return true
+        default: return false
+        }
+    }
+
+    /// The request as it goes on the wire: fields rewritten for forwarding (see `ForwardedHeaders`).
+    func writer(trustIncomingForwardedFor: Bool) throws -> UpstreamRequestWriter {
+        switch fields {
+        case .pairs(let pairs):
+            let headers = ForwardedHeaders.forRequest(pairs, clientAddress: clientAddress, scheme: scheme,
+                                                      trustIncomingForwardedFor: trustIncomingForwardedFor)
+            return try UpstreamRequestWriter(method: method, target: target, headers: headers, body: body)
+        case .received(let received):
+            return try UpstreamRequestWriter(method: method, target: target, forwarding: received, clientAddress: clientAddress,
+                                             scheme: scheme, trustIncomingForwardedFor: trustIncomingForwardedFor, body: body)
+        }
     }
 }

@@ -8,53 +8,49 @@ public enum UpstreamBodyFraming: Equatable, Sendable {
     case untilClose
 }
 
-/// The status line and header fields of an upstream response.
+/// The status line and header fields of an upstream response. The fields stay the bytes received
+/// (ranges into the head), so passing them on to a client copies and converts nothing.
 public struct UpstreamResponseHead: Equatable, Sendable {
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     public var minorVersion: Int
     public var status: Int
     public var reason: String
     /// The fields as received, in order.
-    public var headers: [(String, String)]
+    public var fields: HTTPHeaders
     public var framing: UpstreamBodyFraming
 
-    public init(minorVersion: Int, status: Int, reason: String, headers: [(String, String)], framing: UpstreamBodyFraming) {
+    public init(minorVersion: Int, status: Int, reason: String, fields: HTTPHeaders, framing: UpstreamBodyFraming) {
         self.minorVersion = minorVersion
         self.status = status
         self.reason = reason
-        self.headers = headers
+        self.fields = fields
         self.framing = framing
     }
+
+    public init(minorVersion: Int, status: Int, reason: String, headers: [(String, String)], framing: UpstreamBodyFraming) {
+        self.init(minorVersion: minorVersion, status: status, reason: reason, fields: HTTPHeaders(headers), framing: framing)
+    }
+
+    /// The fields as received, in order, as strings.
+    public var headers: [(String, String)] { fields.map { ($0.name, $0.value) } }
 
     /// The fields to pass on to the client: hop-by-hop fields removed (`Transfer-Encoding` among
     /// them); `Content-Length` stays when it delimits the body (or describes the GET for a HEAD/304),
     /// so its absence tells the engine to frame the body itself (chunked, or close).
-    public var forwardableHeaders: [(String, String)] { HopByHopHeaders.removing(from: headers) }
+    public var forwardableHeaders: [(String, String)] { fields.removingHopByHop().map { ($0.name, $0.value) } }
 
-    /// `forwardableHeaders` without `Date` (an engine writes its own; two would make the response
-    /// malformed), as the fields of the response to the client.
+    /// The forwardable fields without `Date` (an engine writes its own; two would make the response
+    /// malformed), as the fields of the response to the client; they share the received bytes.
     public var clientHeaders: HTTPHeaders {
-        var connection: [String] = []
-        for field in headers where field.0.utf8.count == 10 && UpstreamText.sameFieldName(field.0, "connection") {
-            connection.append(field.1)
-        }
-        var result = HTTPHeaders()
-        for field in headers {
-            if field.0.utf8.count == 4 && UpstreamText.sameFieldName(field.0, "date") { continue }
-            if HopByHopHeaders.isHopByHop(field.0, connection: connection) { continue }
-            result.add(name: field.0, value: field.1)
-        }
-        return result
+        fields.removingHopByHop { $0.count == 4 && equalsIgnoringASCIICase($0, "date") }
     }
 
     /// The first value of `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        headers.first { UpstreamText.sameFieldName($0.0, name) }?.1
-    }
+    public func header(_ name: String) -> String? { fields[name] }
 
     public static func == (lhs: UpstreamResponseHead, rhs: UpstreamResponseHead) -> Bool {
         lhs.minorVersion == rhs.minorVersion && lhs.status == rhs.status && lhs.reason == rhs.reason
-            && lhs.framing == rhs.framing && lhs.headers.count == rhs.headers.count
-            && zip(lhs.headers, rhs.headers).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            && lhs.framing == rhs.framing && lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 }

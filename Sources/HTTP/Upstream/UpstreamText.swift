@@ -62,7 +62,7 @@ enum UpstreamText {
         return value.withUTF8 { bytes in token.withUTF8 { listContains(bytes, $0) } }
     }
 
-    private static func listContains(_ value: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func listContains(_ value: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = 0
         while start <= value.count {
             var end = start

@@ -22,6 +22,17 @@ extension JSONValue: Decodable {
         }
     }
 
+    /// A boolean given as JSON, as a number (non-zero is true) or as text read by `text` (DRF's BooleanWidget and
+    /// InvenTree's `str2bool` accept different spellings); nil for anything else.
+    public func boolean(text: (String) -> Bool?) -> Bool? {
+        switch self {
+        case .bool(let value): return value
+        case .string(let string): return text(string)
+        case .int(let number): return number != 0
+        default: return nil
+        }
+    }
+
     /// Parses JSON text; throws DecodingError with the position of the problem.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: Data(bytes))

@@ -211,12 +211,12 @@ enum PartResource {
     /// `starred` in the body subscribes the signed-in user to the part or ends it (InvenTree's `set_starred`, this
     /// part only). On create, copy the parameter templates of the category and its ancestors (`copy_category_parameters`).
     static func afterWrite(_ connection: PostgresConnection, _ id: Int, _ context: WriteContext) throws {
-        if let starred = flag(context.given("starred")) {
+        if let starred = context.given("starred")?.boolean(text: FilterBuilder.flag) {
             try ResourceSQL.query(connection, starred
                 ? "INSERT INTO part_partstar (part_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
                 : "DELETE FROM part_partstar WHERE part_id = $1 AND user_id = $2", [id, context.userID])
         }
-        guard context.existingID == nil, flag(context.given("copy_category_parameters")) ?? true,
+        guard context.existingID == nil, context.given("copy_category_parameters")?.boolean(text: FilterBuilder.flag) ?? true,
               let category = context.values["category"] ?? nil else { return }
         try ResourceSQL.query(connection, """
             INSERT INTO common_parameter (model_type, model_id, template_id, data, updated, updated_by_id)
@@ -226,15 +226,5 @@ enum PartResource {
             ORDER BY pt.template_id, c.level DESC
             ON CONFLICT DO NOTHING
             """, [id, category, context.userID])
-    }
-
-    /// A boolean body member, as JSON or as one of the texts DRF accepts.
-    static func flag(_ value: JSONValue?) -> Bool? {
-        switch value {
-        case .bool(let value)?: return value
-        case .string(let text)?: return FilterBuilder.flag(text)
-        case .int(let number)?: return number != 0
-        default: return nil
-        }
     }
 }

@@ -33,8 +33,7 @@ enum ResourceReader {
                                         where whereClause: String, _ parameters: [PostgresValue?], orderBy: String,
                                         tail: String, ids knownIDs: String?, cache: RowCache, userID: Int,
                                         countColumn: String?, onCount: ((Int) -> Void)?, to out: inout [UInt8]) throws -> Int {
-        let version = "(SELECT sum(v.version)::bigint FROM stockroom_dataversion v), current_date::text"
-            + (countColumn.map { ", " + $0 } ?? "")
+        let version = dataVersionColumns + (countColumn.map { ", " + $0 } ?? "")
         let page: PostgresResult
         if let knownIDs {
             page = try ResourceSQL.query(connection, "SELECT page.id, \(version) FROM unnest($1::integer[]) AS page(id)", [knownIDs])
@@ -53,11 +52,9 @@ enum ResourceReader {
         var rendered: [Int: [UInt8]] = [:]
         let missing = ids.filter { cached?[$0] == nil }
         if !missing.isEmpty {
-            let shown = selection.selectList
-            let result = try ResourceSQL.query(connection, """
-                SELECT t.id, \(shown) FROM unnest(\(pageIDs)) AS page(id) JOIN \(resource.table) t ON t.id = page.id \
-                \(resource.joins) \(resource.selectJoins) WHERE \(userGuard)
-                """, [parameters.first ?? nil, "{" + missing.map(String.init).joined(separator: ",") + "}"])
+            let result = try rows(resource, select: "t.id, " + selection.selectList,
+                                  ids: "{" + missing.map(String.init).joined(separator: ",") + "}",
+                                  userID: parameters.first ?? nil, connection: connection)
             var buffer: [UInt8] = []
             var ends: [Int]? = []
             try writeObjects(selection, result, keyColumns: 1, connection, userID: parameters.first ?? nil, to: &buffer, ends: &ends)
@@ -125,6 +122,9 @@ enum ResourceReader {
         }
     }
 
+    /// The data version a cached row is valid for: migration 15's counter and the date.
+    static let dataVersionColumns = "(SELECT sum(v.version)::bigint FROM stockroom_dataversion v), current_date::text"
+
     /// The placeholder of the page's primary keys (an integer array) in `selectJoins`.
     public static let pageIDs = "$2::integer[]"
 
@@ -141,10 +141,16 @@ enum ResourceReader {
         let idList = try knownIDs ?? "{" + ResourceSQL.query(
             connection, "SELECT t.id FROM \(resource.from) WHERE \(userGuard) AND \(whereClause) ORDER BY \(orderBy)\(tail)",
             parameters).map { $0[0]?.text ?? "0" }.joined(separator: ",") + "}"
-        return try ResourceSQL.query(connection, """
+        return try rows(resource, select: select, ids: idList, userID: parameters.first ?? nil, connection: connection)
+    }
+
+    /// The rows of `ids` (an integer array literal), in that order, with the joins of `resource`.
+    static func rows(_ resource: Resource, select: String, ids: String, userID: PostgresValue?,
+                     connection: PostgresConnection) throws -> PostgresResult {
+        try ResourceSQL.query(connection, """
             SELECT \(select) FROM unnest(\(pageIDs)) WITH ORDINALITY AS page(id, position) JOIN \(resource.table) t ON t.id = page.id \
             \(resource.joins) \(resource.selectJoins) WHERE \(userGuard) ORDER BY page.position
-            """, [parameters.first ?? nil, idList])
+            """, [userID, ids])
     }
 
     /// A condition that uses `$1` (the user's id) so that every statement binds it with a known type.

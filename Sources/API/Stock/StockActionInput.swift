@@ -101,12 +101,7 @@ struct StockActionInput {
 
     /// An optional boolean at the top level.
     func bool(_ field: String) -> Bool {
-        switch body[field] {
-        case .bool(let value)?: return value
-        case .string(let text)?: return FilterBuilder.boolean(text) ?? false
-        case .int(let number)?: return number != 0
-        default: return false
-        }
+        body[field]?.boolean(text: FilterBuilder.boolean) ?? false
     }
 
     /// Throws the collected errors, if any.

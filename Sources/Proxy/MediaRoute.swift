@@ -26,8 +26,7 @@ final class MediaRoute: @unchecked Sendable {
             response.headers.add(name: "Allow", value: "GET, HEAD")
             return .answered(response)
         }
-        let target = request.target
-        let rawPath = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
+        let rawPath = request.targetPath
         switch StaticPathDecoder.relativePath(rawPath: rawPath, prefix: files.route.prefix) {
         case .success(let path): return .file(path: path, rawPath: rawPath, files: files, access: access)
         case .failure: return .answered(Self.json(404, "Not found."))

@@ -58,10 +58,8 @@ public final class ProxyRoutes {
 /// How a static request reaches the responder.
 enum StaticFileHandling {
     static func respond(_ files: StaticFileResponder, to request: HTTPRequest) -> HTTPResponse {
-        let target = request.target
-        let rawPath = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
         let headers = request.headers
-        return HTTPResponse(files.respond(method: request.method.rawValue, rawPath: rawPath, header: { headers[$0] }))
+        return HTTPResponse(files.respond(method: request.method.rawValue, rawPath: request.targetPath, header: { headers[$0] }))
     }
 
     static func unavailable(_ request: HTTPRequest) -> HTTPResponse {

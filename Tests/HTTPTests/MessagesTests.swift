@@ -50,6 +50,77 @@ final class MessagesTests: XCTestCase {
                        + "Content-Type: text/plain; charset=utf-8\r\nX-Test: 1\r\n\r\n")
     }
 
+    func testCommonStatusLinesCarryTheStandardReasonPhrase() {
+        for status in 100...599 {
+            guard let line = HTTPResponseHead.commonStatusLine(status) else { continue }
+            XCTAssertEqual(line.description, "\(status) \(HTTPStatus.reason(status))\r\n")
+        }
+        XCTAssertNotNil(HTTPResponseHead.commonStatusLine(304))
+        var out: [UInt8] = []
+        HTTPResponseHead.write(HTTPResponse(status: 418), version: .http1_1, keepAlive: true, date: Array("D".utf8), into: &out)
+        XCTAssertTrue(String(decoding: out, as: UTF8.self).hasPrefix("HTTP/1.1 418 "))
+    }
+
+    /// Prepared headers are written exactly as the same headers unprepared, in every case where the
+    /// server drops or keeps a handler's framing fields.
+    func testPreparedHeadersAreWrittenAsTheSameHeadersUnprepared() {
+        var fields = HTTPHeaders([("Content-Type", "text/plain"), ("Content-Length", "5"), ("ETag", "\"1-2\""),
+                                  ("Date", "never"), ("Connection", "upgrade"), ("Transfer-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
+        var prepared = fields
+        HTTPResponseHead.prepare(&prepared)
+        XCTAssertNotNil(prepared.prepared)
+        let date = Array("Tue, 24 Nov 2026 08:00:00 GMT".utf8)
+        let cases: [(status: Int, body: HTTPResponseBody, bodyAllowed: Bool)] = [
+            (200, .bytes(Array("hello".utf8)), true), (200, .bytes(Array("hello".utf8)), false),
+            (304, .empty, false), (206, .empty, true), (404, .bytes([1]), true),
+        ]
+        for (status, body, bodyAllowed) in cases {
+            var plain: [UInt8] = []
+            var fast: [UInt8] = []
+            HTTPResponseHead.write(HTTPResponse(status: status, headers: fields, body: body), version: .http1_1, keepAlive: true,
+                                   date: date, bodyAllowed: bodyAllowed, into: &plain)
+            HTTPResponseHead.write(HTTPResponse(status: status, headers: prepared, body: body), version: .http1_1, keepAlive: true,
+                                   date: date, bodyAllowed: bodyAllowed, into: &fast)
+            XCTAssertEqual(String(decoding: fast, as: UTF8.self), String(decoding: plain, as: UTF8.self), "status \(status), body allowed \(bodyAllowed)")
+        }
+        // A change drops the prepared form: the new field is written.
+        prepared.add(name: "X-Content-Type-Options", value: "nosniff")
+        fields.add(name: "X-Content-Type-Options", value: "nosniff")
+        XCTAssertNil(prepared.prepared)
+        var out: [UInt8] = []
+        HTTPResponseHead.write(HTTPResponse(status: 304, headers: prepared), version: .http1_1, keepAlive: true, date: date, into: &out)
+        XCTAssertTrue(String(decoding: out, as: UTF8.self).contains("X-Content-Type-Options: nosniff\r\n"))
+        prepared.remove(name: "ETag")
+        HTTPResponseHead.prepare(&prepared)
+        prepared.remove(name: "Vary")
+        out = []
+        HTTPResponseHead.write(HTTPResponse(status: 304, headers: prepared), version: .http1_1, keepAlive: true, date: date, into: &out)
+        XCTAssertFalse(String(decoding: out, as: UTF8.self).contains("Vary"))
+    }
+
+    func testTargetPathIsTheTargetUpToItsQuery() {
+        XCTAssertEqual(HTTPRequest(method: .GET, path: "/a", target: "/static/a%20b.txt?v=1?x").targetPath, "/static/a%20b.txt")
+        XCTAssertEqual(HTTPRequest(method: .GET, path: "/a", target: "/static/app.css").targetPath, "/static/app.css")
+    }
+
+    func testRequestHeadSplitsPathAndQueryOfEveryTargetForm() {
+        func split(_ target: String) -> (String, String) {
+            let parts = HTTPRequestHead(method: .GET, target: target).rawPathAndQuery
+            return (String(parts.path), String(parts.query))
+        }
+        XCTAssertTrue(split("/a/b?x=1&y") == ("/a/b", "x=1&y"))
+        XCTAssertTrue(split("/a/b") == ("/a/b", ""))
+        XCTAssertTrue(split("/a?") == ("/a", ""))
+        XCTAssertTrue(split("*") == ("*", ""))
+        XCTAssertTrue(split("http://example.com/p/q?r=1") == ("/p/q", "r=1"))
+        XCTAssertTrue(split("http://example.com?r=1") == ("/", "r=1"))
+        XCTAssertTrue(split("http://example.com") == ("/", ""))
+        // A `?` before the authority's end: the path is still read after the authority, the query from the first `?`.
+        XCTAssertTrue(split("h?x://host/p") == ("/p", "x://host/p"))
+        XCTAssertEqual(HTTPRequestHead(method: .GET, target: "/é/ü?ä=1").rawPath, "/é/ü")
+        XCTAssertEqual(HTTPRequestHead(method: .GET, target: "/é/ü?ä=1").rawQuery, "ä=1")
+    }
+
     func testResponseHeadForCloseAndOtherStatus() {
         var out: [UInt8] = []
         HTTPResponseHead.write(HTTPResponse(status: 404, body: .bytes(Array(repeating: 0, count: 1234))), version: .http1_0,

@@ -28,13 +28,16 @@ public final class FileVariant: Sendable {
         validators.add(name: "Last-Modified", value: lastModified)
         validators.add(name: "Cache-Control", value: cacheControl)
         if varies { validators.add(name: "Vary", value: "Accept-Encoding") }
-        notModifiedHeaders = validators
+        var notModified = validators
+        HTTPResponseHead.prepare(&notModified)
+        notModifiedHeaders = notModified
         var full = HTTPHeaders()
         full.add(name: "Content-Type", value: contentType)
         if let coding { full.add(name: "Content-Encoding", value: coding.rawValue) }
         full.add(name: "Content-Length", value: String(stat.size))
         for field in validators { full.add(name: field.name, value: field.value) }
         full.add(name: "Accept-Ranges", value: "bytes")
+        HTTPResponseHead.prepare(&full)
         fullHeaders = full
     }
 

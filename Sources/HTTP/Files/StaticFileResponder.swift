@@ -30,9 +30,10 @@ public final class StaticFileResponder: Sendable {
         case .success(let path): relativePath = path
         case .failure(let refusal): return Self.refused(refusal, isHead: isHead)
         }
-        let load = {
-            StaticFileEntry.load(relativePath, resolver: self.resolver, withSiblings: self.route.servePrecompressed,
-                                 cachePolicy: self.route.cacheControl, inMemoryLimit: self.route.inMemoryFileBytes)
+        // A local function, not a closure value: a closure stored in a constant costs an allocation per request.
+        func load() -> Result<StaticFileEntry, StaticFileRefusal> {
+            StaticFileEntry.load(relativePath, resolver: resolver, withSiblings: route.servePrecompressed,
+                                 cachePolicy: route.cacheControl, inMemoryLimit: route.inMemoryFileBytes)
         }
         let entry: StaticFileEntry
         switch cache?.entry(for: relativePath, now: now, load: load) ?? load() {

@@ -92,6 +92,13 @@ public final class HTTPRequest {
         self.requestID = requestID
     }
 
+    /// The target up to its `?`, still percent-encoded: what a file responder resolves itself.
+    public var targetPath: String {
+        var target = target
+        guard let question = target.withUTF8({ $0.firstIndex(of: UInt8(ascii: "?")) }) else { return target }
+        return String(target[..<target.utf8.index(target.utf8.startIndex, offsetBy: question)])
+    }
+
     /// Query parameters in order, decoded (`+` is a space); parsed on first use.
     public var queryItems: [(String, String)] {
         if let parsedQuery { return parsedQuery }

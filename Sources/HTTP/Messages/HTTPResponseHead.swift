@@ -35,17 +35,34 @@ public enum HTTPResponseHead {
             keepHandlerLength = true
         }
         out.append(contentsOf: keepAlive ? connectionKeepAlive : connectionClose)
-        response.headers.write(to: &out) { name in
-            switch name.count {
-            case 4: return equalsIgnoringCase(name, "date")
-            case 10: return equalsIgnoringCase(name, "connection")
-            case 14: return !keepHandlerLength && equalsIgnoringCase(name, "content-length")
-            case 17: return equalsIgnoringCase(name, "transfer-encoding")
-            default: return false
-            }
+        if let prepared = response.headers.prepared, !(keepHandlerLength && prepared.omitsContentLength) {
+            out.append(contentsOf: prepared.bytes)
+        } else {
+            response.headers.write(to: &out) { name in isServerField(name, keepingContentLength: keepHandlerLength) }
         }
         out.append(contentsOf: crlf)
         return chunked && bodyAllowed
+    }
+
+    /// Whether a handler's field `name` is one the server writes itself (and so drops).
+    @inline(__always)
+    static func isServerField(_ name: UnsafeBufferPointer<UInt8>, keepingContentLength: Bool) -> Bool {
+        switch name.count {
+        case 4: return equalsIgnoringCase(name, "date")
+        case 10: return equalsIgnoringCase(name, "connection")
+        case 14: return !keepingContentLength && equalsIgnoringCase(name, "content-length")
+        case 17: return equalsIgnoringCase(name, "transfer-encoding")
+        default: return false
+        }
+    }
+
+    /// Readies `headers` to be written many times (a cached file's): their wire form, without the
+    /// fields the server writes itself, is kept with them until they change, and `write` then
+    /// appends it in one piece.
+    public static func prepare(_ headers: inout HTTPHeaders) {
+        var bytes: [UInt8] = []
+        headers.write(to: &bytes) { name in isServerField(name, keepingContentLength: false) }
+        headers.prepared = PreparedHeaderFields(bytes: bytes, omitsContentLength: headers.contains("Content-Length"))
     }
 
     /// Whether `name` is `lowercase` in any case (`lowercase` is ASCII lower case of the same length).
@@ -57,8 +74,8 @@ public enum HTTPResponseHead {
     }
 
     static func appendStatus(_ status: Int, into out: inout [UInt8]) {
-        if status == 200 {
-            out.append(contentsOf: status200)
+        if let line = commonStatusLine(status) {
+            out.append(contentsOf: line)
             return
         }
         appendDecimal(status, into: &out)
@@ -104,15 +121,44 @@ public enum HTTPResponseHead {
         }
     }
 
+    /// The status line's rest (`304 Not Modified\r\n`) for the statuses a server sends all the time.
+    @inline(__always)
+    static func commonStatusLine(_ status: Int) -> StaticString? {
+        switch status {
+        case 200: return "200 OK\r\n"
+        case 201: return "201 Created\r\n"
+        case 204: return "204 No Content\r\n"
+        case 206: return "206 Partial Content\r\n"
+        case 301: return "301 Moved Permanently\r\n"
+        case 302: return "302 Found\r\n"
+        case 304: return "304 Not Modified\r\n"
+        case 400: return "400 Bad Request\r\n"
+        case 401: return "401 Unauthorized\r\n"
+        case 403: return "403 Forbidden\r\n"
+        case 404: return "404 Not Found\r\n"
+        case 405: return "405 Method Not Allowed\r\n"
+        case 500: return "500 Internal Server Error\r\n"
+        case 502: return "502 Bad Gateway\r\n"
+        case 503: return "503 Service Unavailable\r\n"
+        default: return nil
+        }
+    }
+
     static let httpVersion11: StaticString = "HTTP/1.1 "
     static let httpVersion10: StaticString = "HTTP/1.0 "
-    static let status200: StaticString = "200 OK\r\n"
     static let dateName: StaticString = "Date: "
     static let contentLengthName: StaticString = "Content-Length: "
     static let chunkedHeader: StaticString = "Transfer-Encoding: chunked\r\n"
     static let connectionKeepAlive: StaticString = "Connection: keep-alive\r\n"
     static let connectionClose: StaticString = "Connection: close\r\n"
     static let crlf: StaticString = "\r\n"
+}
+
+/// Header fields in wire form, without Date, Connection, Content-Length and Transfer-Encoding.
+struct PreparedHeaderFields {
+    let bytes: [UInt8]
+    /// Whether a Content-Length was left out (`write` needs it for a HEAD answer or a 304).
+    let omitsContentLength: Bool
 }
 
 extension Array where Element == UInt8 {

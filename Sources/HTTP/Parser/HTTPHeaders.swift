@@ -16,6 +16,8 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
 
     @usableFromInline var storage: [UInt8]
     @usableFromInline var fields: [Field]
+    /// The wire form of headers sent many times (see `HTTPResponseHead.prepare`); `add` and `remove` drop it.
+    var prepared: PreparedHeaderFields?
 
     /// An empty set of headers.
     public init() {
@@ -41,6 +43,7 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
 
     /// Appends a field. Bytes that would break the message framing (CR, LF, NUL) become spaces.
     public mutating func add(name: String, value: String) {
+        prepared = nil
         if storage.isEmpty {
             storage.reserveCapacity(128)
             fields.reserveCapacity(4)
@@ -74,6 +77,7 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
 
     /// Removes every field called `name`.
     public mutating func remove(name: String) {
+        prepared = nil
         let kept = fields.filter { !nameMatches($0, name) }
         fields = kept
     }
@@ -167,9 +171,10 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
     @usableFromInline
     func nameMatches(_ field: Field, _ name: String) -> Bool {
         let length = Int(field.nameEnd - field.nameStart)
+        // Most fields differ in length from the name asked for: decide that before touching any bytes.
+        guard name.utf8.count == length else { return false }
         var name = name
         return name.withUTF8 { wanted -> Bool in
-            guard wanted.count == length else { return false }
             return storage.withUnsafeBufferPointer { buffer in
                 var j = Int(field.nameStart)
                 for i in 0..<length {
@@ -182,11 +187,11 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
     }
 
     func name(of field: Field) -> String {
-        String(decoding: storage[Int(field.nameStart)..<Int(field.nameEnd)], as: UTF8.self)
+        storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(field.nameStart)..<Int(field.nameEnd)]), as: UTF8.self) }
     }
 
     func value(of field: Field) -> String {
-        String(decoding: storage[Int(field.valueStart)..<Int(field.valueEnd)], as: UTF8.self)
+        storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(field.valueStart)..<Int(field.valueEnd)]), as: UTF8.self) }
     }
 }
 

@@ -74,10 +74,15 @@ public enum HTTPPathNormalizer {
 
     /// Whether `rawPath` starts with `/` and has no `%`, NUL, `//` or dot segment: it is its own normal form.
     static func isAlreadyNormal(_ rawPath: Substring) -> Bool {
+        rawPath.utf8.withContiguousStorageIfAvailable(isAlreadyNormal)
+            ?? Array(rawPath.utf8).withUnsafeBufferPointer(isAlreadyNormal)
+    }
+
+    private static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var previous: UInt8 = 0
         var dotsOnly = false  // the current segment so far is made of dots only
         var first = true
-        for b in rawPath.utf8 {
+        for b in bytes {
             if first {
                 guard b == 0x2F else { return false }
                 first = false

@@ -61,25 +61,35 @@ public struct HTTPRequestHead {
     }
 
     /// The path part of the target (for absolute-form, the path after the authority; `/` if empty), not decoded.
-    public var rawPath: Substring {
-        let utf8 = target.utf8
-        var start = utf8.startIndex
-        if let first = utf8.first, first != 0x2F && first != 0x2A {
-            // absolute-form: skip "scheme://authority"
-            guard let colon = utf8.firstIndex(of: 0x3A) else { return "/" }
-            let authority = utf8.index(colon, offsetBy: 3, limitedBy: utf8.endIndex) ?? utf8.endIndex
-            guard let pathStart = utf8[authority...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F }),
-                  utf8[pathStart] == 0x2F else { return "/" }
-            start = pathStart
-        }
-        let end = utf8[start...].firstIndex(of: 0x3F) ?? utf8.endIndex
-        return target[start..<end]
-    }
+    public var rawPath: Substring { rawPathAndQuery.path }
 
     /// The query part of the target, without the `?`, not decoded; empty when there is none.
-    public var rawQuery: Substring {
+    public var rawQuery: Substring { rawPathAndQuery.query }
+
+    /// `rawPath` and `rawQuery` from one scan of the target's bytes.
+    public var rawPathAndQuery: (path: Substring, query: Substring) {
+        var target = target
+        let bytes = target.withUTF8 { Self.pathAndQueryOffsets(in: $0) }
         let utf8 = target.utf8
-        guard let question = utf8.firstIndex(of: 0x3F) else { return "" }
-        return target[utf8.index(after: question)...]
+        let path = bytes.path.map { target[utf8.index(utf8.startIndex, offsetBy: $0.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: $0.upperBound)] } ?? "/"
+        let query = bytes.queryStart.map { target[utf8.index(utf8.startIndex, offsetBy: $0)...] } ?? ""
+        return (path, query)
+    }
+
+    /// Byte offsets of the path (nil: none, read as `/`) and of the query's first byte (nil: no `?`).
+    static func pathAndQueryOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> (path: Range<Int>?, queryStart: Int?) {
+        var question: Int?
+        for index in 0..<bytes.count where bytes[index] == 0x3F {
+            question = index
+            break
+        }
+        let queryStart = question.map { $0 + 1 }
+        guard let first = bytes.first, first != 0x2F && first != 0x2A else { return (0..<(question ?? bytes.count), queryStart) }
+        // absolute-form: skip "scheme://authority"
+        guard let colon = bytes.firstIndex(of: 0x3A) else { return (nil, queryStart) }
+        let authority = min(colon + 3, bytes.count)
+        guard let pathStart = bytes[authority...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F }),
+              bytes[pathStart] == 0x2F else { return (nil, queryStart) }
+        return (pathStart..<(bytes[pathStart...].firstIndex(of: 0x3F) ?? bytes.count), queryStart)
     }
 }

@@ -1,7 +1,7 @@
-/// The routes as a tree of path segments, built as routes are added: a lookup walks the path's
+/// Routes as a tree of path segments, built as routes are added: a lookup walks the path's
 /// segments once, so its cost depends on the path's length, not on how many routes there are.
-/// It finds every route the path matches (a literal and a `:param` branch can both match, so both
-/// are followed); `Router` then picks among them by method and by the order the routes were added.
+/// A literal and a `:param` branch can both match, so both are followed; the route added first
+/// (the lowest index) wins. `Router` keeps one tree per method, and one of every route.
 struct RouteTree {
     /// A route that matches a path, with the byte ranges (UTF-8 offsets) its `:param` segments and `*rest` took.
     struct Candidate {
@@ -16,16 +16,16 @@ struct RouteTree {
         /// Literal children by a hash of their bytes; a bucket holds the (rare) colliding ones.
         @exclusivity(unchecked) var literals: [UInt64: [(bytes: [UInt8], node: Node)]] = [:]
         @exclusivity(unchecked) var parameter: Node?
-        /// Routes whose pattern ends here.
-        @exclusivity(unchecked) var ending: [Int] = []
+        /// Routes whose pattern ends here, with whether the pattern ends with a slash.
+        @exclusivity(unchecked) var ending: [(index: Int, trailingSlash: Bool)] = []
         /// Routes whose `*rest` segment starts here.
         @exclusivity(unchecked) var restAfter: [Int] = []
     }
 
     private let root = Node()
 
-    /// Adds the route numbered `index` with `segments`.
-    func insert(_ segments: [Route.Segment], index: Int) {
+    /// Adds the route numbered `index` with `segments`; `trailingSlash` says whether its pattern ends with one.
+    func insert(_ segments: [Route.Segment], index: Int, trailingSlash: Bool) {
         var node = root
         for segment in segments {
             switch segment {
@@ -52,40 +52,58 @@ struct RouteTree {
                 return
             }
         }
-        node.ending.append(index)
+        node.ending.append((index, trailingSlash))
     }
 
-    /// Every route that matches `path` (its segments, and its trailing slash as `endsWithSlash(route)`
-    /// says) and that `include` accepts: the router asks only for the request's method where it can.
-    func candidates(_ path: String, endsWithSlash: (Int) -> Bool, include: (Int) -> Bool = { _ in true }) -> [Candidate] {
-        var found: [Candidate] = []
-        forEachCandidate(path, endsWithSlash: endsWithSlash, include: include) { found.append($0) }
-        return found
+    /// What a walk collects: the match of the lowest index, or every match in the order found.
+    private struct Matches {
+        let keepAll: Bool
+        var best: Candidate?
+        var all: [Candidate] = []
+
+        mutating func offer(_ index: Int, _ parameters: [Range<Int>], rest: Range<Int>?) {
+            if keepAll {
+                all.append(Candidate(index: index, parameters: parameters, rest: rest))
+            } else if best.map({ index < $0.index }) ?? true {
+                best = Candidate(index: index, parameters: parameters, rest: rest)
+            }
+        }
     }
 
-    /// Calls `visit` with every candidate `candidates` would return, in the same order, collecting
-    /// nothing (a lookup keeps only the best one).
-    func forEachCandidate(_ path: String, endsWithSlash: (Int) -> Bool, include: (Int) -> Bool, _ visit: (Candidate) -> Void) {
+    /// The route of the lowest index that matches `path` (its segments, and its trailing slash).
+    func firstMatch(_ path: String) -> Candidate? {
+        var matches = Matches(keepAll: false)
+        walk(path, &matches)
+        return matches.best
+    }
+
+    /// Every route that matches `path`.
+    func candidates(_ path: String) -> [Candidate] {
+        var matches = Matches(keepAll: true)
+        walk(path, &matches)
+        return matches.all
+    }
+
+    private func walk(_ path: String, _ matches: inout Matches) {
         var parameters: [Range<Int>] = []
         var path = path
         path.withUTF8 { bytes in
             let pathHasSlash = bytes.count > 1 && bytes[bytes.count - 1] == 0x2F
-            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, visit)
+            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, &parameters, &matches)
         }
     }
 
     /// Walks the path's bytes (the segment hash is computed on the way to the segment's end).
     private func collect(_ node: Node, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pathHasSlash: Bool,
-                         _ endsWithSlash: (Int) -> Bool, _ include: (Int) -> Bool,
-                         _ parameters: inout [Range<Int>], _ visit: (Candidate) -> Void) {
+                         _ parameters: inout [Range<Int>], _ matches: inout Matches) {
         var position = start
         while position < bytes.count && bytes[position] == 0x2F { position += 1 }
-        for index in node.restAfter where include(index) {
-            visit(Candidate(index: index, parameters: parameters, rest: position..<bytes.count))
+        for index in node.restAfter {
+            matches.offer(index, parameters, rest: position..<bytes.count)
         }
         guard position < bytes.count else {
-            for index in node.ending where include(index) && endsWithSlash(index) == pathHasSlash {
-                visit(Candidate(index: index, parameters: parameters, rest: nil))
+            for ending in node.ending where ending.trailingSlash == pathHasSlash {
+                matches.offer(ending.index, parameters, rest: nil)
             }
             return
         }
@@ -98,12 +116,12 @@ struct RouteTree {
         if !node.literals.isEmpty, let bucket = node.literals[hash] {
             let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<position])
             for child in bucket where child.bytes.elementsEqual(segment) {
-                collect(child.node, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, visit)
+                collect(child.node, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
             }
         }
         if let child = node.parameter {
             parameters.append(segmentStart..<position)
-            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, endsWithSlash, include, &parameters, visit)
+            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
             parameters.removeLast()
         }
     }

@@ -121,24 +121,42 @@ public enum RouteMatch {
 /// goes through a segment tree, so its cost does not grow with the number of routes.
 public final class Router {
     /// The routes, in the order they were added (which decides between routes that match the same path).
-    public private(set) var routes: [Route] = []
+    /// Like the trees, written only while routes are added, before the server runs.
+    @exclusivity(unchecked) public private(set) var routes: [Route] = []
+    /// Every route, for the methods a path has when none of them is the request's (405).
     private let tree = RouteTree()
+    /// One tree per method: a lookup walks only the routes of the request's method.
+    @exclusivity(unchecked) private var methodTrees: [(method: HTTPMethod, tree: RouteTree)] = []
 
     public init() {}
 
+    private func insert(_ route: Route) {
+        let index = routes.count
+        routes.append(route)
+        tree.insert(route.segments, index: index, trailingSlash: route.trailingSlash)
+        if let known = methodTrees.first(where: { $0.method == route.method }) {
+            known.tree.insert(route.segments, index: index, trailingSlash: route.trailingSlash)
+        } else {
+            let methodTree = RouteTree()
+            methodTree.insert(route.segments, index: index, trailingSlash: route.trailingSlash)
+            methodTrees.append((route.method, methodTree))
+        }
+    }
+
+    private func firstMatch(method: HTTPMethod, path: String) -> RouteTree.Candidate? {
+        for entry in methodTrees where entry.method == method { return entry.tree.firstMatch(path) }
+        return nil
+    }
+
     /// Adds a route.
     public func add(_ method: HTTPMethod, _ pattern: String, mode: HandlerMode = .blocking, _ handler: @escaping HTTPHandler) {
-        let route = Route(method: method, pattern: pattern, mode: mode, handler: handler)
-        tree.insert(route.segments, index: routes.count)
-        routes.append(route)
+        insert(Route(method: method, pattern: pattern, mode: mode, handler: handler))
     }
 
     /// Adds a `.blocking` route that first tries `fast` on the event loop: a response from it is sent at
     /// once, nil sends the request to the worker pool to be answered by `blocking`.
     public func add(_ method: HTTPMethod, _ pattern: String, fast: @escaping HTTPFastPath, blocking: @escaping HTTPHandler) {
-        let route = Route(method: method, pattern: pattern, mode: .blocking, handler: blocking, fastPath: fast)
-        tree.insert(route.segments, index: routes.count)
-        routes.append(route)
+        insert(Route(method: method, pattern: pattern, mode: .blocking, handler: blocking, fastPath: fast))
     }
 
     /// Adds a route answered through an `HTTPResponder` (mode `.deferred`).
@@ -148,9 +166,7 @@ public final class Router {
             handler(request, HTTPResponder { answer.deliver($0) })
             return answer.wait()
         }
-        let route = Route(method: method, pattern: pattern, mode: .deferred, handler: waiting, deferredHandler: handler)
-        tree.insert(route.segments, index: routes.count)
-        routes.append(route)
+        insert(Route(method: method, pattern: pattern, mode: .deferred, handler: waiting, deferredHandler: handler))
     }
 
     /// Adds a GET route (it answers HEAD too).
@@ -196,23 +212,11 @@ public final class Router {
 
     /// `match` without building the parameters, which the engine reads only if a handler asks.
     func lookup(method: HTTPMethod, path: String) -> Lookup {
-        let routes = self.routes
         // The first route added wins: the lowest index for the method (else, for HEAD, for GET).
-        var best: RouteTree.Candidate?
-        var getMatch: RouteTree.Candidate?
-        tree.forEachCandidate(path, endsWithSlash: { routes[$0].trailingSlash }, include: { index in
-            let routeMethod = routes[index].method
-            return routeMethod == method || (method == .HEAD && routeMethod == .GET)
-        }) { candidate in
-            let routeMethod = routes[candidate.index].method
-            if routeMethod == method {
-                if best.map({ candidate.index < $0.index }) ?? true { best = candidate }
-            } else if method == .HEAD && routeMethod == .GET {
-                if getMatch.map({ candidate.index < $0.index }) ?? true { getMatch = candidate }
-            }
+        if let chosen = firstMatch(method: method, path: path) ?? (method == .HEAD ? firstMatch(method: .GET, path: path) : nil) {
+            return .found(routes[chosen.index], chosen)
         }
-        if let chosen = best ?? getMatch { return .found(routes[chosen.index], chosen) }
-        let matching = tree.candidates(path) { routes[$0].trailingSlash }
+        let matching = tree.candidates(path)
         if matching.isEmpty { return .notFound }
         var allowed: [HTTPMethod] = []
         for candidate in matching.sorted(by: { $0.index < $1.index }) where !allowed.contains(routes[candidate.index].method) {

@@ -310,15 +310,16 @@ final class Connection {
         // `*` (OPTIONS only, as the parser allows), tested on its bytes: a String comparison of
         // unequal strings takes the slow path.
         let isAsterisk = head.target.utf8.count == 1 && head.target.utf8.first == UInt8(ascii: "*")
+        let (rawPath, rawQuery) = head.rawPathAndQuery
         let path: String
         if isAsterisk {
             path = "*"
         } else {
-            switch HTTPPathNormalizer.normalize(head.rawPath) {
+            switch HTTPPathNormalizer.normalize(rawPath) {
             case .success(let normalized):
                 path = normalized
             case .failure(let error):
-                logPath = String(head.rawPath)
+                logPath = String(rawPath)
                 return respond(.error(error.status, "\(error.message) (at byte \(error.offset) of the path)"), forceClose: true)
             }
         }
@@ -327,7 +328,6 @@ final class Connection {
             RequestIDGenerator.isSane(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
         }
         requestID = (incomingID ?? nil) ?? loop.requestIDs.next()
-        let rawQuery = head.rawQuery
         let request = HTTPRequest(method: head.method, path: path, rawQuery: rawQuery.isEmpty ? "" : String(rawQuery),
                                   target: head.target, version: head.version, headers: head.headers, body: body,
                                   remoteAddress: remoteAddress, requestID: requestID)

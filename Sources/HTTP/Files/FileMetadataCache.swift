@@ -57,9 +57,12 @@ public final class FileMetadataCache: Sendable {
 
     /// FNV-1a of the key's bytes: cheaper than `hashValue`, whose work the dictionary does anyway.
     private static func shardHash(_ key: String) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in key.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return hash
+        var key = key
+        return key.withUTF8 { bytes in
+            var hash: UInt32 = 2_166_136_261
+            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            return hash
+        }
     }
 
     /// The number of cached entries.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Routes as a tree of path segments, built as routes are added: a lookup walks the path's
 /// segments once, so its cost depends on the path's length, not on how many routes there are.
 /// A literal and a `:param` branch can both match, so both are followed; the route added first
@@ -13,8 +15,9 @@ struct RouteTree {
     // Written only while routes are added (before the server runs), read by every lookup: the
     // run-time exclusivity checks of class properties were a tenth of a lookup's cost.
     final class Node {
-        /// Literal children by a hash of their bytes; a bucket holds the (rare) colliding ones.
-        @exclusivity(unchecked) var literals: [UInt64: [(bytes: [UInt8], node: Node)]] = [:]
+        /// Literal children sorted by the hash of their bytes (found by binary search: the hash is
+        /// computed while the path is scanned anyway, and a dictionary would hash it again).
+        @exclusivity(unchecked) var literals: [Literal] = []
         @exclusivity(unchecked) var parameter: Node?
         /// Routes whose pattern ends here, with whether the pattern ends with a slash.
         @exclusivity(unchecked) var ending: [(index: Int, trailingSlash: Bool)] = []
@@ -22,7 +25,24 @@ struct RouteTree {
         @exclusivity(unchecked) var restAfter: [Int] = []
     }
 
+    struct Literal {
+        let hash: UInt64
+        let bytes: [UInt8]
+        let node: Node
+    }
+
     private let root = Node()
+
+    /// The index of the first literal child of `node` whose hash is not below `hash`.
+    private static func firstLiteral(in node: Node, atLeast hash: UInt64) -> Int {
+        var low = 0
+        var high = node.literals.count
+        while low < high {
+            let middle = (low + high) / 2
+            if node.literals[middle].hash < hash { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 
     /// Adds the route numbered `index` with `segments`; `trailingSlash` says whether its pattern ends with one.
     func insert(_ segments: [Route.Segment], index: Int, trailingSlash: Bool) {
@@ -32,11 +52,15 @@ struct RouteTree {
             case .literal(let text):
                 let bytes = Array(text.utf8)
                 let key = Self.hash(bytes[...])
-                if let child = node.literals[key]?.first(where: { $0.bytes == bytes })?.node {
-                    node = child
+                var index = Self.firstLiteral(in: node, atLeast: key)
+                while index < node.literals.count && node.literals[index].hash == key && node.literals[index].bytes != bytes {
+                    index += 1
+                }
+                if index < node.literals.count && node.literals[index].hash == key {
+                    node = node.literals[index].node
                 } else {
                     let child = Node()
-                    node.literals[key, default: []].append((bytes, child))
+                    node.literals.insert(Literal(hash: key, bytes: bytes, node: child), at: index)
                     node = child
                 }
             case .parameter:
@@ -113,10 +137,14 @@ struct RouteTree {
             hash = (hash ^ UInt64(bytes[position])) &* Self.fnvPrime
             position += 1
         }
-        if !node.literals.isEmpty, let bucket = node.literals[hash] {
+        if !node.literals.isEmpty {
             let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<position])
-            for child in bucket where child.bytes.elementsEqual(segment) {
-                collect(child.node, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
+            var index = Self.firstLiteral(in: node, atLeast: hash)
+            while index < node.literals.count && node.literals[index].hash == hash {
+                if Self.equal(node.literals[index].bytes, segment) {
+                    collect(node.literals[index].node, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
+                }
+                index += 1
             }
         }
         if let child = node.parameter {
@@ -124,6 +152,11 @@ struct RouteTree {
             collect(child, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
             parameters.removeLast()
         }
+    }
+
+    private static func equal(_ literal: [UInt8], _ segment: UnsafeBufferPointer<UInt8>) -> Bool {
+        literal.count == segment.count
+            && literal.withUnsafeBufferPointer { memcmp($0.baseAddress!, segment.baseAddress!, segment.count) == 0 }
     }
 
     private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325

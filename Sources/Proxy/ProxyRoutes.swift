@@ -40,13 +40,13 @@ public final class ProxyRoutes {
         forwarder = UpstreamForwarder(client: UpstreamClient(address: settings.upstream, configuration: settings.upstreamConfiguration))
         router = Router()
 
-        let staticFiles: HTTPHandler = { [files] request in
-            guard let files else { return StaticFileHandling.unavailable(request) }
-            return StaticFileHandling.respond(files, to: request)
+        let staticFiles: HTTPHeadHandler = { [files] head in
+            guard let files else { return StaticFileHandling.unavailable }
+            return StaticFileHandling.respond(files, to: head)
         }
         let forwarder = self.forwarder
         for method in Self.forwardedMethods {
-            router.add(method, "/static/*path", mode: .inline, staticFiles)
+            router.addHeadOnly(method, "/static/*path", staticFiles)
             router.add(method, "/media/*path", fast: mediaRoute.respondFromCache, blocking: mediaRoute.respond)
         }
         for method in Self.forwardedMethods {
@@ -57,12 +57,10 @@ public final class ProxyRoutes {
 
 /// How a static request reaches the responder.
 enum StaticFileHandling {
-    static func respond(_ files: StaticFileResponder, to request: HTTPRequest) -> HTTPResponse {
-        let headers = request.headers
-        return HTTPResponse(files.respond(method: request.method.rawValue, rawPath: request.targetPath, header: { headers[$0] }))
+    static func respond(_ files: StaticFileResponder, to head: HTTPRequestHead) -> HTTPResponse {
+        let headers = head.headers
+        return HTTPResponse(files.respond(method: head.method.rawValue, rawPath: String(head.rawPath), header: { headers[$0] }))
     }
 
-    static func unavailable(_ request: HTTPRequest) -> HTTPResponse {
-        HTTPResponse.error(404, "no static files are served here")
-    }
+    static var unavailable: HTTPResponse { HTTPResponse.error(404, "no static files are served here") }
 }

@@ -42,6 +42,32 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(client.waitForClose())
     }
 
+    /// A head-only route is answered on the loop from the request head; with a body, a pipelined
+    /// request after it, and through the router for callers outside the engine.
+    func testAHeadOnlyRouteIsAnsweredFromTheRequestHead() throws {
+        let router = echoRouter()
+        router.addHeadOnly(.GET, "/head/*rest") { head in
+            .text("\(head.method) \(head.rawPath) \(head.rawQuery) \(head.headers["X-Thing"] ?? "-")")
+        }
+        let running = try RunningServer(router: router)
+        defer { running.stop() }
+        let client = try running.connect()
+        client.send("GET /head/a%20b?q=1 HTTP/1.1\r\nHost: t\r\nX-Thing: yes\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\nHEAD /head/x HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.text, "GET /head/a%20b q=1 yes")
+        XCTAssertEqual(client.readResponse()?.text, "hello")
+        let head = client.readResponse(headRequest: true)
+        XCTAssertEqual(head?.status, 200)
+        XCTAssertEqual(head?.headers["content-length"], String("HEAD /head/x  -".utf8.count))
+        let outside = router.respond(to: HTTPRequest(method: .GET, path: "/head/z", rawQuery: "k=v",
+                                                     headers: HTTPHeaders([("X-Thing", "out")])))
+        if case .bytes(let bytes) = outside.body {
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "GET /head/z k=v out")
+        } else {
+            XCTFail("no body")
+        }
+    }
+
     func testPipelinedRequestsAreAnsweredInOrder() throws {
         let running = try RunningServer(router: echoRouter())
         defer { running.stop() }

@@ -12,6 +12,10 @@ public enum HandlerMode: Sendable {
 /// A request handler.
 public typealias HTTPHandler = (HTTPRequest) -> HTTPResponse
 
+/// An `.inline` handler that answers from the request head alone (a file server's): the engine then
+/// builds no `HTTPRequest` for it.
+public typealias HTTPHeadHandler = (HTTPRequestHead) -> HTTPResponse
+
 /// A blocking route's try on the event loop first: it must not block; nil hands the request to the
 /// worker pool, where the route's blocking handler answers it.
 public typealias HTTPFastPath = (HTTPRequest) -> HTTPResponse?
@@ -41,6 +45,8 @@ public final class Route {
     /// event loop and runs `handler` on the worker pool only when it returns nil. Callers outside the
     /// engine may call `handler` alone: both must give the same answer.
     public let fastPath: HTTPFastPath?
+    /// Set for `.inline` routes that answer from the request head; `handler` then calls it.
+    public let headHandler: HTTPHeadHandler?
     let segments: [Segment]
     let trailingSlash: Bool
     /// The names of the `:param` segments, in order.
@@ -49,13 +55,14 @@ public final class Route {
     let restName: String?
 
     init(method: HTTPMethod, pattern: String, mode: HandlerMode, handler: @escaping HTTPHandler,
-         deferredHandler: HTTPDeferredHandler? = nil, fastPath: HTTPFastPath? = nil) {
+         deferredHandler: HTTPDeferredHandler? = nil, fastPath: HTTPFastPath? = nil, headHandler: HTTPHeadHandler? = nil) {
         self.method = method
         self.pattern = pattern
         self.mode = mode
         self.handler = handler
         self.deferredHandler = deferredHandler
         self.fastPath = fastPath
+        self.headHandler = headHandler
         segments = pattern.split(separator: "/").map { part in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
@@ -157,6 +164,14 @@ public final class Router {
     /// once, nil sends the request to the worker pool to be answered by `blocking`.
     public func add(_ method: HTTPMethod, _ pattern: String, fast: @escaping HTTPFastPath, blocking: @escaping HTTPHandler) {
         insert(Route(method: method, pattern: pattern, mode: .blocking, handler: blocking, fastPath: fast))
+    }
+
+    /// Adds an `.inline` route answered from the request head alone (it must not block).
+    public func addHeadOnly(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHeadHandler) {
+        let fromRequest: HTTPHandler = { request in
+            handler(HTTPRequestHead(method: request.method, target: request.target, version: request.version, headers: request.headers))
+        }
+        insert(Route(method: method, pattern: pattern, mode: .inline, handler: fromRequest, headHandler: handler))
     }
 
     /// Adds a route answered through an `HTTPResponder` (mode `.deferred`).

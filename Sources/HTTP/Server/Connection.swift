@@ -328,13 +328,15 @@ final class Connection {
             RequestIDGenerator.isSane(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
         }
         requestID = (incomingID ?? nil) ?? loop.requestIDs.next()
-        let request = HTTPRequest(method: head.method, path: path, rawQuery: rawQuery.isEmpty ? "" : String(rawQuery),
-                                  target: head.target, version: head.version, headers: head.headers, body: body,
-                                  remoteAddress: remoteAddress, requestID: requestID)
         let router = loop.server.router
         // `OPTIONS *` asks about the server, not a resource: no route can match it (the parser allows `*` only there).
         if isAsterisk { return respond(router.serverOptionsResponse()) }
-        switch router.lookup(method: head.method, path: path) {
+        let lookup = router.lookup(method: head.method, path: path)
+        if case .found(let route, _) = lookup, let answer = route.headHandler { return respond(answer(head)) }
+        let request = HTTPRequest(method: head.method, path: path, rawQuery: rawQuery.isEmpty ? "" : String(rawQuery),
+                                  target: head.target, version: head.version, headers: head.headers, body: body,
+                                  remoteAddress: remoteAddress, requestID: requestID)
+        switch lookup {
         case .found(let route, let candidate):
             request.unreadPathParameters = (router, candidate)
             if route.mode == .inline {

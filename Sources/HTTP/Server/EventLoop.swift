@@ -20,20 +20,21 @@ final class EventLoop {
     let lingerTimeout: UInt64 = 2_000_000_000
     let tick: UInt64
 
-    var connections: [Connection?] = []
-    var openCount = 0
-    var now: UInt64 = monotonicNanoseconds()
-    var dateCache = HTTPDateCache()
-    var requestIDs: RequestIDGenerator
+    // Touched only by this loop's thread, never by overlapping accesses (as Connection's properties).
+    @exclusivity(unchecked) var connections: [Connection?] = []
+    @exclusivity(unchecked) var openCount = 0
+    @exclusivity(unchecked) var now: UInt64 = monotonicNanoseconds()
+    @exclusivity(unchecked) var dateCache = HTTPDateCache()
+    @exclusivity(unchecked) var requestIDs: RequestIDGenerator
     /// Shared receive buffer: reads land here and are parsed in place.
     let scratch: UnsafeMutableRawBufferPointer
     var draining = false
     var listening = false
     /// Connections that had more to read when their turn ended; served after the next epoll_wait.
-    var deferredReads: [Connection] = []
+    @exclusivity(unchecked) var deferredReads: [Connection] = []
     private var deferredInHand: [Connection] = []
     /// Upstream connections registered in this loop's epoll, by descriptor (see `LoopUpstreamPool`).
-    var upstreamSockets: [LoopUpstreamSocket?] = []
+    @exclusivity(unchecked) var upstreamSockets: [LoopUpstreamSocket?] = []
     /// This loop's pools, one per upstream client used from it.
     private var upstreamPools: [LoopUpstreamPool] = []
 

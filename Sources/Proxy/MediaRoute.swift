@@ -79,8 +79,7 @@ final class MediaRoute: @unchecked Sendable {
             response.headers.add(name: "WWW-Authenticate", value: "Token")
             return response
         case .serve(let asAttachment):
-            let headers = request.headers
-            var served = files.respond(method: request.method.rawValue, rawPath: rawPath, header: { headers[$0] })
+            var served = files.respond(method: request.method.rawValue, rawPath: rawPath, headers: request.headers)
             if served.status < 300 || served.status == 304 {
                 served.headers.add(name: "X-Content-Type-Options", value: "nosniff")
                 if asAttachment {

@@ -58,8 +58,7 @@ public final class ProxyRoutes {
 /// How a static request reaches the responder.
 enum StaticFileHandling {
     static func respond(_ files: StaticFileResponder, to head: HTTPRequestHead) -> HTTPResponse {
-        let headers = head.headers
-        return HTTPResponse(files.respond(method: head.method.rawValue, rawPath: String(head.rawPath), header: { headers[$0] }))
+        HTTPResponse(files.respond(method: head.method.rawValue, rawPath: String(head.rawPath), headers: head.headers))
     }
 
     static var unavailable: HTTPResponse { HTTPResponse.error(404, "no static files are served here") }

@@ -19,8 +19,18 @@ public final class StaticFileResponder: Sendable {
     /// The response for `method` and the raw (percent-encoded) request target `rawPath`.
     /// `header` returns a request header's value by lowercase name, repeated fields joined with ", ".
     /// `now` is monotonic seconds (see Daemon's `monotonicSeconds()`), used only to revalidate the cache.
-    public func respond(method: String, rawPath: String, header: (String) -> String?,
+    public func respond(method: String, rawPath: String, header: @escaping (String) -> String?,
                         now: Double = monotonicSeconds()) -> StaticFileResponse {
+        respond(method: method, rawPath: rawPath, fields: StaticFileRequestFields(value: header), now: now)
+    }
+
+    /// `respond(method:rawPath:header:now:)` for a request's header fields.
+    public func respond(method: String, rawPath: String, headers: HTTPHeaders,
+                        now: Double = monotonicSeconds()) -> StaticFileResponse {
+        respond(method: method, rawPath: rawPath, fields: StaticFileRequestFields(headers), now: now)
+    }
+
+    private func respond(method: String, rawPath: String, fields: StaticFileRequestFields, now: Double) -> StaticFileResponse {
         let isHead = method == "HEAD"
         guard isHead || method == "GET" else {
             return Self.plain(405, "method not allowed\n", isHead: false, extra: [("Allow", "GET, HEAD")])
@@ -40,22 +50,22 @@ public final class StaticFileResponder: Sendable {
         case .success(let loaded): entry = loaded
         case .failure(let refusal): return Self.refused(refusal, isHead: isHead)
         }
-        return respond(entry, isHead: isHead, header: header)
+        return respond(entry, isHead: isHead, header: fields)
     }
 
-    private func respond(_ entry: StaticFileEntry, isHead: Bool, header: (String) -> String?) -> StaticFileResponse {
+    private func respond(_ entry: StaticFileEntry, isHead: Bool, header: StaticFileRequestFields) -> StaticFileResponse {
         let coding = entry.precompressed.isEmpty
-            ? nil : AcceptEncoding.preferred(header("accept-encoding"), available: entry.precompressed.map(\.coding))
+            ? nil : AcceptEncoding.preferred(header("accept-encoding", .acceptEncoding), available: entry.precompressed.map(\.coding))
         let variant = coding.flatMap { entry.variant(for: $0) } ?? entry.identity
         // Fields that cannot matter are not looked up (If-Unmodified-Since without If-Match, ...).
-        let ifMatch = header("if-match")
-        let ifNoneMatch = header("if-none-match")
-        let range = isHead ? nil : header("range")
+        let ifMatch = header("if-match", .ifMatch)
+        let ifNoneMatch = header("if-none-match", .ifNoneMatch)
+        let range = isHead ? nil : header("range", .range)
         let conditions = ConditionalHeaders(
             ifMatch: ifMatch, ifNoneMatch: ifNoneMatch,
-            ifModifiedSince: ifNoneMatch == nil ? header("if-modified-since") : nil,
-            ifUnmodifiedSince: ifMatch == nil ? header("if-unmodified-since") : nil,
-            range: range, ifRange: range == nil ? nil : header("if-range"))
+            ifModifiedSince: ifNoneMatch == nil ? header("if-modified-since", .ifModifiedSince) : nil,
+            ifUnmodifiedSince: ifMatch == nil ? header("if-unmodified-since", .ifUnmodifiedSince) : nil,
+            range: range, ifRange: range == nil ? nil : header("if-range", .ifRange))
         let size = variant.stat.size
 
         switch ConditionalRequest.evaluate(conditions, isHead: isHead, etag: variant.etag,

@@ -168,6 +168,36 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
         }
     }
 
+    /// Calls `body` with each field's name bytes, in order (for one pass over several names).
+    func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        storage.withUnsafeBufferPointer { buffer in
+            for field in fields { body(UnsafeBufferPointer(rebasing: buffer[Int(field.nameStart)..<Int(field.nameEnd)])) }
+        }
+    }
+
+    /// The values of the fields called `lowercase` (a name in lower case) joined with ", " (a list
+    /// field's combined value), nil if there is none. Cheaper than a lookup by `String`.
+    func combinedValue(lowercase name: StaticString) -> String? {
+        var combined: String?
+        storage.withUnsafeBufferPointer { buffer in
+            for field in fields where equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: buffer[Int(field.nameStart)..<Int(field.nameEnd)]), name) {
+                let value = String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(field.valueStart)..<Int(field.valueEnd)]), as: UTF8.self)
+                combined = combined.map { $0 + ", " + value } ?? value
+            }
+        }
+        return combined
+    }
+
+    /// `withValueBytes` for a name in lower case.
+    func withValueBytes<R>(lowercase name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        try storage.withUnsafeBufferPointer { buffer in
+            for field in fields where equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: buffer[Int(field.nameStart)..<Int(field.nameEnd)]), name) {
+                return try body(UnsafeBufferPointer(rebasing: buffer[Int(field.valueStart)..<Int(field.valueEnd)]))
+            }
+            return nil
+        }
+    }
+
     @usableFromInline
     func nameMatches(_ field: Field, _ name: String) -> Bool {
         let length = Int(field.nameEnd - field.nameStart)

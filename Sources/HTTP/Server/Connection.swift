@@ -324,7 +324,7 @@ final class Connection {
             }
         }
         logPath = path
-        let incomingID = head.headers.withValueBytes("X-Request-ID") { bytes -> String? in
+        let incomingID = head.headers.withValueBytes(lowercase: "x-request-id") { bytes -> String? in
             RequestIDGenerator.isSane(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
         }
         requestID = (incomingID ?? nil) ?? loop.requestIDs.next()

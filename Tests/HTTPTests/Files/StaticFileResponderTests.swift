@@ -53,6 +53,28 @@ final class StaticFileResponderTests: XCTestCase {
         XCTAssertNil(response.header("Content-Encoding"))
     }
 
+    /// A request's own header fields give the answers a lookup by name gives: names in any case,
+    /// repeated list fields combined, fields that cannot matter ignored.
+    func testARequestsHeaderFieldsAreReadAsByName() throws {
+        let responder = try self.responder()
+        func answer(_ fields: [(String, String)], method: String = "GET") -> StaticFileResponse {
+            responder.respond(method: method, rawPath: "/static/app.js", headers: HTTPHeaders(fields), now: 0)
+        }
+        let etag = "\"6553f100-14\""
+        XCTAssertEqual(answer([("Host", "h")]).status, 200)
+        XCTAssertEqual(answer([("IF-NONE-MATCH", etag)]).status, 304)
+        XCTAssertEqual(answer([("If-None-Match", "\"other\""), ("if-none-match", etag)]).status, 304, "repeated fields are one list")
+        XCTAssertEqual(answer([("If-None-Match", "\"other\"")]).status, 200)
+        XCTAssertEqual(answer([("if-match", "\"other\"")]).status, 412)
+        XCTAssertEqual(answer([("Range", "bytes=0-3")]).status, 206)
+        XCTAssertEqual(answer([("Range", "bytes=0-3")], method: "HEAD").status, 200, "HEAD ignores Range")
+        XCTAssertEqual(answer([("Range", "bytes=0-3"), ("If-Range", "\"other\"")]).status, 200)
+        XCTAssertEqual(answer([("Accept-Encoding", "gzip")]).header("Content-Encoding"), "gzip")
+        XCTAssertEqual(answer([("If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")]).status, 304)
+        XCTAssertEqual(answer([("If-None-Match", "\"other\""), ("If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")]).status, 200,
+                       "If-Modified-Since is ignored beside If-None-Match")
+    }
+
     func testHeadHasTheSameHeadersAndNoBody() throws {
         let get = try self.get("/static/app.js")
         let head = try self.get("/static/app.js", method: "HEAD")

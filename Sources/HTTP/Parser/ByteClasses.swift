@@ -75,6 +75,39 @@ func isHostCharacter(_ b: UInt8) -> Bool {
     byteClasses(b) & ByteClass.host != 0
 }
 
+// Eight bytes at a time (one UInt64 read in either byte order). Each test is exact about whether
+// some byte matches, though not about which one.
+
+@inline(__always) @usableFromInline
+var byteOnes: UInt64 { 0x0101_0101_0101_0101 }
+
+@inline(__always) @usableFromInline
+var byteHighBits: UInt64 { 0x8080_8080_8080_8080 }
+
+/// The high bit of some byte is set if a byte of `word` is below `limit` (at most 0x80).
+@inline(__always) @usableFromInline
+func bytesBelow(_ word: UInt64, _ limit: UInt8) -> UInt64 {
+    (word &- byteOnes &* UInt64(limit)) & ~word & byteHighBits
+}
+
+/// The high bit of some byte is set if a byte of `word` is `value`.
+@inline(__always) @usableFromInline
+func bytesEqual(_ word: UInt64, _ value: UInt8) -> UInt64 {
+    bytesBelow(word ^ (byteOnes &* UInt64(value)), 1)
+}
+
+/// Whether all eight bytes of `word` are request-target characters.
+@inline(__always) @usableFromInline
+func areTargetCharacters(_ word: UInt64) -> Bool {
+    (bytesBelow(word, 0x21) | (word & byteHighBits) | bytesEqual(word, 0x7F) | bytesEqual(word, 0x23)) == 0
+}
+
+/// Whether all eight bytes of `word` are field value bytes other than horizontal tab (which is rare there).
+@inline(__always) @usableFromInline
+func areFieldValueBytesWithoutTab(_ word: UInt64) -> Bool {
+    (bytesBelow(word, 0x20) | bytesEqual(word, 0x7F)) == 0
+}
+
 @inline(__always) @usableFromInline
 func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 

@@ -41,7 +41,10 @@ public struct HTTPRequestParser {
 
     // The head (or trailer section) being read: its bytes, and positions within them.
     var headBytes: [UInt8] = []
+    /// The first `fieldCount` are the section's fields. The array is kept from message to message (it never
+    /// shrinks); each section's fields are copied out in one allocation of their size.
     var fields: [HTTPHeaders.Field] = []
+    var fieldCount = 0
     var positionLimit: Int
     var limitKind: HTTPParseError.Kind = .requestLineTooLong
     var emptyLines = 0
@@ -93,9 +96,7 @@ public struct HTTPRequestParser {
         case .failed:
             return HTTPParserStep(consumed: 0, event: .error(failure ?? HTTPParseError(.invalidMethod, at: 0)))
         case .messageEnd:
-            let trailers = HTTPHeaders(storage: headBytes, fields: fields)
-            resetForNextMessage()
-            return HTTPParserStep(consumed: 0, event: .end(trailers: trailers))
+            return HTTPParserStep(consumed: 0, event: parseEndNow())
         case .identityBody:
             let n = min(bodyRemaining, input.count)
             bodyRemaining -= n
@@ -197,7 +198,7 @@ public struct HTTPRequestParser {
                 if isTargetCharacter(b) {
                     targetStart = pos
                     state = .target
-                    i = scan(input, from: i + 1, to: end, ByteClass.target)
+                    i = scan(input, from: i + 1, to: end, ByteClass.target, words: areTargetCharacters)
                     continue
                 } else if b == asciiSpace {
                     return fail(.invalidRequestLineSeparator, at: pos)
@@ -206,7 +207,7 @@ public struct HTTPRequestParser {
                 }
             case .target:
                 if isTargetCharacter(b) {
-                    i = scan(input, from: i + 1, to: end, ByteClass.target)
+                    i = scan(input, from: i + 1, to: end, ByteClass.target, words: areTargetCharacters)
                     continue
                 } else if b == asciiSpace {
                     targetEnd = pos
@@ -276,7 +277,7 @@ public struct HTTPRequestParser {
                     i = scan(input, from: i + 1, to: end, ByteClass.token)
                     continue
                 } else if b == asciiSpace || b == asciiTab {
-                    let kind: HTTPParseError.Kind = fields.isEmpty ? .whitespaceBeforeFirstHeader : .obsoleteLineFolding
+                    let kind: HTTPParseError.Kind = fieldCount == 0 ? .whitespaceBeforeFirstHeader : .obsoleteLineFolding
                     return fail(kind, at: errorOffset(pos))
                 } else if b == asciiLF {
                     return fail(.bareLF, at: errorOffset(pos))
@@ -331,12 +332,18 @@ public struct HTTPRequestParser {
                 }
             case .fieldLF:
                 guard b == asciiLF else { return fail(.bareCR, at: errorOffset(pos)) }
-                if fields.count >= limits.maxHeaderCount {
+                if fieldCount >= limits.maxHeaderCount {
                     return fail(.tooManyHeaders, at: errorOffset(pos))
                 }
-                if fields.isEmpty { fields.reserveCapacity(16) }
-                fields.append(HTTPHeaders.Field(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                                                valueStart: Int32(valueStart), valueEnd: Int32(valueEnd)))
+                let field = HTTPHeaders.Field(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
+                                              valueStart: Int32(valueStart), valueEnd: Int32(valueEnd))
+                if fieldCount < fields.count {
+                    fields[fieldCount] = field
+                } else {
+                    if fields.isEmpty { fields.reserveCapacity(16) }
+                    fields.append(field)
+                }
+                fieldCount += 1
                 if !inTrailers && isInspectedNameLength(nameEnd - nameStart) {
                     let error: HTTPParseError.Kind?
                     if nameStart >= delta {
@@ -416,7 +423,7 @@ public struct HTTPRequestParser {
                     // The trailer section follows; it is read and stored like a header section.
                     messageBase += i + 1
                     headBytes.removeAll(keepingCapacity: true)
-                    fields.removeAll(keepingCapacity: true)
+                    fieldCount = 0
                     inTrailers = true
                     positionLimit = limits.maxHeaderBytes
                     limitKind = .headerSectionTooLarge
@@ -459,10 +466,22 @@ public struct HTTPRequestParser {
         return j
     }
 
+    /// `scan(_:from:to:_:)`, eight bytes at a time while `words` says all eight are of the class.
+    @inline(__always)
+    func scan(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ byteClass: UInt8,
+              words: (UInt64) -> Bool) -> Int {
+        var j = start
+        if let base = input.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while end - j >= 8 && words(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) { j += 8 }
+        }
+        return scan(input, from: j, to: end, byteClass)
+    }
+
     /// Skips field value bytes from `start` (below `end`); moves `valueEnd` past the last visible one.
     @inline(__always)
     mutating func scanFieldValue(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, delta: Int) -> Int {
-        let stop = scan(input, from: start, to: end, ByteClass.fieldValue)
+        let stop = scan(input, from: start, to: end, ByteClass.fieldValue, words: areFieldValueBytesWithoutTab)
         // Trailing whitespace is not part of the value.
         var last = stop
         while last > start && (input[last - 1] == asciiSpace || input[last - 1] == asciiTab) { last -= 1 }
@@ -503,7 +522,7 @@ public struct HTTPRequestParser {
     }
 
     mutating func parseEndNow() -> HTTPParserEvent {
-        let trailers = HTTPHeaders(storage: headBytes, fields: fields)
+        let trailers = takeSection()
         resetForNextMessage()
         return .end(trailers: trailers)
     }
@@ -644,11 +663,10 @@ public struct HTTPRequestParser {
         }
         let keepAlive = version == .http1_1 ? !connectionClose : (connectionKeepAlive && !connectionClose)
         let (method, target) = headBytes.withUnsafeBufferPointer { bytes in
-            (asciiString(slice(bytes, methodStart, methodEnd)), asciiString(slice(bytes, targetStart, targetEnd)))
+            (Self.method(slice(bytes, methodStart, methodEnd)), asciiString(slice(bytes, targetStart, targetEnd)))
         }
         let head = HTTPRequestHead(
-            method: HTTPMethod(rawValue: method), target: target, version: version,
-            headers: HTTPHeaders(storage: headBytes, fields: fields),
+            method: method, target: target, version: version, headers: takeSection(),
             keepAlive: keepAlive, framing: framing,
             expectsContinue: expectsContinue && version == .http1_1)
         resetForNextMessage()
@@ -665,11 +683,33 @@ public struct HTTPRequestParser {
         return HTTPParserStep(consumed: consumed, event: .head(head))
     }
 
+    /// The method named by `bytes`; the common ones without making a String.
+    static func method(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod {
+        switch bytes.count {
+        case 3 where equalsExactly(bytes, "GET"): return .GET
+        case 3 where equalsExactly(bytes, "PUT"): return .PUT
+        case 4 where equalsExactly(bytes, "HEAD"): return .HEAD
+        case 4 where equalsExactly(bytes, "POST"): return .POST
+        case 5 where equalsExactly(bytes, "PATCH"): return .PATCH
+        case 6 where equalsExactly(bytes, "DELETE"): return .DELETE
+        case 7 where equalsExactly(bytes, "OPTIONS"): return .OPTIONS
+        default: return HTTPMethod(rawValue: asciiString(bytes))
+        }
+    }
+
+    /// The section read (head or trailers) as headers, moved out of the parser rather than shared with it.
+    mutating func takeSection() -> HTTPHeaders {
+        var storage: [UInt8] = []
+        swap(&storage, &headBytes)
+        let sectionFields = fields.withUnsafeBufferPointer { Array($0[0..<fieldCount]) }
+        fieldCount = 0
+        return HTTPHeaders(storage: storage, fields: sectionFields)
+    }
+
+    /// Forgets what the message said (its section was moved out by `takeSection()`).
     mutating func resetForNextMessage() {
         state = .lineStart
         inTrailers = false
-        headBytes = []
-        fields = []
         positionLimit = limits.maxRequestLineBytes
         limitKind = .requestLineTooLong
         emptyLines = 0

@@ -41,7 +41,10 @@ public struct HTTPRequestParser {
 
     // The head (or trailer section) being read: its bytes, and positions within them.
     var headBytes: [UInt8] = []
+    /// The first `fieldCount` are the section's fields. The array is kept from message to message (it never
+    /// shrinks); each section's fields are copied out in one allocation of their size.
     var fields: [HTTPHeaders.Field] = []
+    var fieldCount = 0
     var positionLimit: Int
     var limitKind: HTTPParseError.Kind = .requestLineTooLong
     var emptyLines = 0
@@ -93,9 +96,7 @@ public struct HTTPRequestParser {
         case .failed:
             return HTTPParserStep(consumed: 0, event: .error(failure ?? HTTPParseError(.invalidMethod, at: 0)))
         case .messageEnd:
-            let trailers = HTTPHeaders(storage: headBytes, fields: fields)
-            resetForNextMessage()
-            return HTTPParserStep(consumed: 0, event: .end(trailers: trailers))
+            return HTTPParserStep(consumed: 0, event: parseEndNow())
         case .identityBody:
             let n = min(bodyRemaining, input.count)
             bodyRemaining -= n
@@ -140,29 +141,28 @@ public struct HTTPRequestParser {
     func isHeadState(_ s: State) -> Bool { s.rawValue <= State.sectionEndLF.rawValue }
 
     mutating func parseBytes(_ input: UnsafeRawBufferPointer) -> HTTPParserStep {
+        isHeadState(state) ? parseSection(input) : parseChunked(input)
+    }
+
+    /// The request line and header section, or a trailer section.
+    ///
+    /// Bytes are read where they are and copied to `headBytes` once, when the section ends or the input
+    /// runs out (earlier only when a check needs bytes that an earlier call stored).
+    mutating func parseSection(_ raw: UnsafeRawBufferPointer) -> HTTPParserStep {
+        // Callers hand in bytes (socket buffers, arrays of UInt8).
+        let input = raw.assumingMemoryBound(to: UInt8.self)
         let n = input.count
-        var flushFrom = 0
+        // The section position of input index 0; positions count from the start of the section.
+        let delta = headBytes.count
+        // Input before this index is in `headBytes` too.
+        var stored = 0
+        // Bytes from this index on lie past the size limit of the part being read.
+        var end = max(0, min(n, positionLimit - delta))
         var i = 0
 
-        // Appends the not yet stored head bytes before `end` to `headBytes`.
-        func flush(_ parser: inout HTTPRequestParser, to end: Int) {
-            if end > flushFrom {
-                if parser.headBytes.isEmpty {
-                    // One allocation for the head, sized by what is at hand (usually the whole head).
-                    parser.headBytes.reserveCapacity(max(256, min(input.count - flushFrom, parser.limits.maxHeaderBytes)))
-                }
-                parser.headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[flushFrom..<end]))
-            }
-            flushFrom = end
-        }
-
-        while i < n {
+        while i < end {
             let b = input[i]
-            // Position of this byte within the head (or trailer section).
-            let pos = headBytes.count + i - flushFrom
-            if isHeadState(state) && pos >= positionLimit {
-                return fail(limitKind, at: errorOffset(pos: pos, i: i))
-            }
+            let pos = i &+ delta
             switch state {
             case .lineStart:
                 if b == asciiCR {
@@ -170,6 +170,8 @@ public struct HTTPRequestParser {
                 } else if isTokenCharacter(b) {
                     methodStart = pos
                     state = .method
+                    i = scan(input, from: i + 1, to: min(end, i + limits.maxMethodBytes), ByteClass.token)
+                    continue
                 } else if b == asciiLF {
                     return fail(.bareLF, at: pos)
                 } else {
@@ -188,11 +190,16 @@ public struct HTTPRequestParser {
                     return fail(.invalidMethod, at: pos)
                 } else if pos - methodStart >= limits.maxMethodBytes {
                     return fail(.methodNotImplemented, at: pos)
+                } else {
+                    i = scan(input, from: i + 1, to: min(end, methodStart - delta + limits.maxMethodBytes), ByteClass.token)
+                    continue
                 }
             case .targetStart:
                 if isTargetCharacter(b) {
                     targetStart = pos
                     state = .target
+                    i = scan(input, from: i + 1, to: end, ByteClass.target, words: areTargetCharacters)
+                    continue
                 } else if b == asciiSpace {
                     return fail(.invalidRequestLineSeparator, at: pos)
                 } else {
@@ -200,14 +207,22 @@ public struct HTTPRequestParser {
                 }
             case .target:
                 if isTargetCharacter(b) {
-                    // Runs of ordinary bytes are skipped in a tight loop, stopping where the size limit applies.
-                    i = scan(input, from: i, to: min(n, i + positionLimit - pos), while: isTargetCharacter)
+                    i = scan(input, from: i + 1, to: end, ByteClass.target, words: areTargetCharacters)
                     continue
                 } else if b == asciiSpace {
                     targetEnd = pos
                     versionIndex = 0
                     state = .version
-                } else if !isTargetCharacter(b) {
+                    // The usual `HTTP/1.x` and CR in one step; anything else goes byte by byte below.
+                    if end - i >= 10, let minor = knownVersion(input, at: i + 1) {
+                        versionMajor = 0x31
+                        versionMinor = minor
+                        versionIndex = 8
+                        state = .requestLineLF
+                        i += 10
+                        continue
+                    }
+                } else {
                     return fail(b == asciiCR || b == asciiLF ? .invalidVersion : .invalidTargetCharacter, at: pos)
                 }
             case .version:
@@ -237,11 +252,21 @@ public struct HTTPRequestParser {
                 versionIndex += 1
             case .requestLineLF:
                 guard b == asciiLF else { return fail(.bareCR, at: pos) }
-                flush(&self, to: i)
-                if let error = checkRequestLine() { return fail(error, at: methodStart) }
+                let error: HTTPParseError.Kind?
+                if methodStart >= delta {
+                    error = checkRequestLine(method: slice(input, methodStart - delta, methodEnd - delta),
+                                             target: slice(input, targetStart - delta, targetEnd - delta))
+                } else {
+                    store(input, from: &stored, to: i, sectionEnds: false)
+                    error = headBytes.withUnsafeBufferPointer { bytes in
+                        checkRequestLine(method: slice(bytes, methodStart, methodEnd), target: slice(bytes, targetStart, targetEnd))
+                    }
+                }
+                if let error { return fail(error, at: methodStart) }
                 requestLineEnd = pos + 1
                 positionLimit = requestLineEnd + limits.maxHeaderBytes
                 limitKind = .headerSectionTooLarge
+                end = max(0, min(n, positionLimit - delta))
                 state = .fieldStart
             case .fieldStart:
                 if b == asciiCR {
@@ -249,25 +274,31 @@ public struct HTTPRequestParser {
                 } else if isTokenCharacter(b) {
                     nameStart = pos
                     state = .fieldName
+                    i = scan(input, from: i + 1, to: end, ByteClass.token)
+                    continue
                 } else if b == asciiSpace || b == asciiTab {
-                    let kind: HTTPParseError.Kind = fields.isEmpty ? .whitespaceBeforeFirstHeader : .obsoleteLineFolding
-                    return fail(kind, at: errorOffset(pos: pos, i: i))
+                    let kind: HTTPParseError.Kind = fieldCount == 0 ? .whitespaceBeforeFirstHeader : .obsoleteLineFolding
+                    return fail(kind, at: errorOffset(pos))
                 } else if b == asciiLF {
-                    return fail(.bareLF, at: errorOffset(pos: pos, i: i))
+                    return fail(.bareLF, at: errorOffset(pos))
                 } else {
-                    return fail(.invalidHeaderName, at: errorOffset(pos: pos, i: i))
+                    return fail(.invalidHeaderName, at: errorOffset(pos))
                 }
             case .fieldName:
                 if isTokenCharacter(b) {
-                    i = scan(input, from: i, to: min(n, i + positionLimit - pos), while: isTokenCharacter)
+                    i = scan(input, from: i + 1, to: end, ByteClass.token)
                     continue
                 } else if b == asciiColon {
                     nameEnd = pos
                     state = .fieldValueStart
+                    // Optional whitespace before the value is all that state skips.
+                    i += 1
+                    while i < end && (input[i] == asciiSpace || input[i] == asciiTab) { i += 1 }
+                    continue
                 } else if b == asciiSpace || b == asciiTab {
-                    return fail(.spaceBeforeColon, at: errorOffset(pos: pos, i: i))
-                } else if !isTokenCharacter(b) {
-                    return fail(.invalidHeaderName, at: errorOffset(pos: pos, i: i))
+                    return fail(.spaceBeforeColon, at: errorOffset(pos))
+                } else {
+                    return fail(.invalidHeaderName, at: errorOffset(pos))
                 }
             case .fieldValueStart:
                 if b == asciiSpace || b == asciiTab {
@@ -276,55 +307,87 @@ public struct HTTPRequestParser {
                     valueStart = pos
                     valueEnd = pos + 1
                     state = .fieldValue
+                    i = scanFieldValue(input, from: i + 1, to: end, delta: delta)
+                    // The CR after the value, taken here rather than by another turn of the loop.
+                    if i < end && input[i] == asciiCR {
+                        state = .fieldLF
+                        i += 1
+                    }
+                    continue
                 } else if b == asciiCR {
                     valueStart = pos
                     valueEnd = pos
                     state = .fieldLF
                 } else {
-                    return fail(b == asciiLF ? .bareLF : .invalidHeaderValueCharacter, at: errorOffset(pos: pos, i: i))
+                    return fail(b == asciiLF ? .bareLF : .invalidHeaderValueCharacter, at: errorOffset(pos))
                 }
             case .fieldValue:
-                if isFieldVisibleCharacter(b) || b == asciiSpace || b == asciiTab {
-                    let stop = min(n, i + positionLimit - pos)
-                    var j = i
-                    var lastVisible = -1
-                    while j < stop {
-                        let c = input[j]
-                        if isFieldVisibleCharacter(c) {
-                            lastVisible = j
-                        } else if c != asciiSpace && c != asciiTab {
-                            break
-                        }
-                        j += 1
-                    }
-                    if lastVisible >= 0 { valueEnd = pos + (lastVisible - i) + 1 }
-                    i = j
+                if byteClasses(b) & ByteClass.fieldValue != 0 {
+                    i = scanFieldValue(input, from: i, to: end, delta: delta)
                     continue
                 } else if b == asciiCR {
                     state = .fieldLF
                 } else {
-                    return fail(b == asciiLF ? .bareLF : .invalidHeaderValueCharacter, at: errorOffset(pos: pos, i: i))
+                    return fail(b == asciiLF ? .bareLF : .invalidHeaderValueCharacter, at: errorOffset(pos))
                 }
             case .fieldLF:
-                guard b == asciiLF else { return fail(.bareCR, at: errorOffset(pos: pos, i: i)) }
-                if fields.count >= limits.maxHeaderCount {
-                    return fail(.tooManyHeaders, at: errorOffset(pos: pos, i: i))
+                guard b == asciiLF else { return fail(.bareCR, at: errorOffset(pos)) }
+                if fieldCount >= limits.maxHeaderCount {
+                    return fail(.tooManyHeaders, at: errorOffset(pos))
                 }
-                if fields.isEmpty { fields.reserveCapacity(16) }
-                fields.append(HTTPHeaders.Field(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                                                valueStart: Int32(valueStart), valueEnd: Int32(valueEnd)))
-                if !inTrailers {
-                    flush(&self, to: i)
-                    if let error = inspectField() { return fail(error, at: nameStart) }
+                let field = HTTPHeaders.Field(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
+                                              valueStart: Int32(valueStart), valueEnd: Int32(valueEnd))
+                if fieldCount < fields.count {
+                    fields[fieldCount] = field
+                } else {
+                    if fields.isEmpty { fields.reserveCapacity(16) }
+                    fields.append(field)
+                }
+                fieldCount += 1
+                if !inTrailers && isInspectedNameLength(nameEnd - nameStart) {
+                    let error: HTTPParseError.Kind?
+                    if nameStart >= delta {
+                        error = inspectField(name: slice(input, nameStart - delta, nameEnd - delta),
+                                             value: slice(input, valueStart - delta, valueEnd - delta))
+                    } else {
+                        // The field began in an earlier call: read it from the stored bytes.
+                        store(input, from: &stored, to: i, sectionEnds: false)
+                        let head = headBytes
+                        error = head.withUnsafeBufferPointer { bytes in
+                            inspectField(name: slice(bytes, nameStart, nameEnd), value: slice(bytes, valueStart, valueEnd))
+                        }
+                    }
+                    if let error { return fail(error, at: nameStart) }
                 }
                 state = .fieldStart
             case .sectionEndLF:
-                guard b == asciiLF else { return fail(.bareCR, at: errorOffset(pos: pos, i: i)) }
-                flush(&self, to: i + 1)
+                guard b == asciiLF else { return fail(.bareCR, at: errorOffset(pos)) }
+                store(input, from: &stored, to: i + 1, sectionEnds: true)
                 if inTrailers {
                     return HTTPParserStep(consumed: i + 1, event: parseEndNow())
                 }
                 return finishHead(consumed: i + 1)
+            case .identityBody, .messageEnd, .failed,
+                 .chunkSizeStart, .chunkSize, .chunkExtension, .chunkSizeLF, .chunkData, .chunkDataCR, .chunkDataLF:
+                // Not section states: parseBytes(_:) sends these elsewhere.
+                return parse(UnsafeRawBufferPointer(rebasing: raw[i...])).offset(by: i)
+            }
+            i += 1
+        }
+        if i < n {
+            return fail(limitKind, at: errorOffset(i + delta))
+        }
+        store(input, from: &stored, to: n, sectionEnds: false)
+        return HTTPParserStep(consumed: n, event: .needMore)
+    }
+
+    /// The chunked body, up to the end of the last chunk's size line.
+    mutating func parseChunked(_ input: UnsafeRawBufferPointer) -> HTTPParserStep {
+        let n = input.count
+        var i = 0
+        while i < n {
+            let b = input[i]
+            switch state {
             case .chunkSizeStart:
                 guard let digit = hexValue(b) else { return fail(.invalidChunkSize, at: messageBase + i) }
                 chunkSize = digit
@@ -346,7 +409,7 @@ public struct HTTPRequestParser {
             case .chunkExtension:
                 if b == asciiCR {
                     state = .chunkSizeLF
-                } else if isFieldVisibleCharacter(b) || b == asciiSpace || b == asciiTab {
+                } else if byteClasses(b) & ByteClass.fieldValue != 0 {
                     chunkExtensionBytes += 1
                     if chunkExtensionBytes > limits.maxChunkExtensionBytes {
                         return fail(.invalidChunkExtension, at: messageBase + i)
@@ -357,21 +420,20 @@ public struct HTTPRequestParser {
             case .chunkSizeLF:
                 guard b == asciiLF else { return fail(.bareCR, at: messageBase + i) }
                 if chunkSize == 0 {
-                    // The trailer section follows; it is stored like a header section.
+                    // The trailer section follows; it is read and stored like a header section.
                     messageBase += i + 1
                     headBytes.removeAll(keepingCapacity: true)
-                    fields.removeAll(keepingCapacity: true)
-                    flushFrom = i + 1
+                    fieldCount = 0
                     inTrailers = true
                     positionLimit = limits.maxHeaderBytes
                     limitKind = .headerSectionTooLarge
                     state = .fieldStart
-                } else {
-                    if chunkSize > limits.maxBodyBytes - bodyTotal { return fail(.bodyTooLarge, at: messageBase + i) }
-                    bodyTotal += chunkSize
-                    bodyRemaining = chunkSize
-                    state = .chunkData
+                    return parseSection(UnsafeRawBufferPointer(rebasing: input[(i + 1)...])).offset(by: i + 1)
                 }
+                if chunkSize > limits.maxBodyBytes - bodyTotal { return fail(.bodyTooLarge, at: messageBase + i) }
+                bodyTotal += chunkSize
+                bodyRemaining = chunkSize
+                state = .chunkData
             case .chunkData:
                 let take = min(bodyRemaining, n - i)
                 bodyRemaining -= take
@@ -384,36 +446,89 @@ public struct HTTPRequestParser {
             case .chunkDataLF:
                 guard b == asciiLF else { return fail(.invalidChunkTerminator, at: messageBase + i) }
                 state = .chunkSizeStart
-            case .identityBody, .messageEnd, .failed:
-                // Handled in parse(_:) before the byte loop is entered.
+            case .lineStart, .lineStartLF, .method, .targetStart, .target, .version, .requestLineLF,
+                 .fieldStart, .fieldName, .fieldValueStart, .fieldValue, .fieldLF, .sectionEndLF,
+                 .identityBody, .messageEnd, .failed:
+                // Not chunk states: parseBytes(_:) and parse(_:) handle these.
                 return parse(UnsafeRawBufferPointer(rebasing: input[i...])).offset(by: i)
             }
             i += 1
         }
-        if isHeadState(state) {
-            flush(&self, to: n)
-        }
-        if !isHeadState(state) {
-            messageBase += n
-        }
+        messageBase += n
         return HTTPParserStep(consumed: n, event: .needMore)
     }
 
-    /// The index of the first byte from `start` (below `end`) that is not in `class`, or `end`.
+    /// The index of the first byte from `start` (below `end`) that is not of class `byteClass`, or `end`.
     @inline(__always)
-    func scan(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int, while inClass: (UInt8) -> Bool) -> Int {
+    func scan(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ byteClass: UInt8) -> Int {
         var j = start
-        while j < end && inClass(input[j]) { j += 1 }
+        while j < end && byteClasses(input[j]) & byteClass != 0 { j += 1 }
         return j
     }
 
+    /// `scan(_:from:to:_:)`, eight bytes at a time while `words` says all eight are of the class.
+    @inline(__always)
+    func scan(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ byteClass: UInt8,
+              words: (UInt64) -> Bool) -> Int {
+        var j = start
+        if let base = input.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while end - j >= 8 && words(raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) { j += 8 }
+        }
+        return scan(input, from: j, to: end, byteClass)
+    }
+
+    /// Skips field value bytes from `start` (below `end`); moves `valueEnd` past the last visible one.
+    @inline(__always)
+    mutating func scanFieldValue(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, delta: Int) -> Int {
+        let stop = scan(input, from: start, to: end, ByteClass.fieldValue, words: areFieldValueBytesWithoutTab)
+        // Trailing whitespace is not part of the value.
+        var last = stop
+        while last > start && (input[last - 1] == asciiSpace || input[last - 1] == asciiTab) { last -= 1 }
+        if last > start { valueEnd = last + delta }
+        return stop
+    }
+
+    /// The minor version digit of `HTTP/1.0` or `HTTP/1.1` followed by CR at `index` (10 bytes must be there).
+    @inline(__always)
+    func knownVersion(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt8? {
+        let word = UInt64(littleEndian: UnsafeRawBufferPointer(input).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        // "HTTP/1." in the low seven bytes
+        guard word & 0x00FF_FFFF_FFFF_FFFF == 0x002E_312F_5054_5448, input[index + 8] == asciiCR else { return nil }
+        let minor = UInt8(truncatingIfNeeded: word >> 56)
+        return minor == 0x30 || minor == 0x31 ? minor : nil
+    }
+
+    /// Appends `input[stored..<end]` to `headBytes`; `sectionEnds` when nothing more will follow.
+    mutating func store(_ input: UnsafeBufferPointer<UInt8>, from stored: inout Int, to end: Int, sectionEnds: Bool) {
+        guard end > stored, let base = input.baseAddress else { return }
+        let count = end - stored
+        if headBytes.isEmpty && sectionEnds {
+            // The whole section came in one piece: one allocation of its size.
+            headBytes = Array(UnsafeBufferPointer(start: base + stored, count: count))
+        } else {
+            if headBytes.isEmpty {
+                // One allocation for the section, sized by what is at hand.
+                headBytes.reserveCapacity(max(256, min(input.count - stored, limits.maxHeaderBytes)))
+            }
+            headBytes.append(contentsOf: UnsafeBufferPointer(start: base + stored, count: count))
+        }
+        stored = end
+    }
+
+    @inline(__always)
+    func slice(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
     mutating func parseEndNow() -> HTTPParserEvent {
-        let trailers = HTTPHeaders(storage: headBytes, fields: fields)
+        let trailers = takeSection()
         resetForNextMessage()
         return .end(trailers: trailers)
     }
 
-    func errorOffset(pos: Int, i: Int) -> Int {
+    /// The offset to report for section position `pos`: trailer positions count from the message's start.
+    func errorOffset(_ pos: Int) -> Int {
         inTrailers ? messageBase + pos : pos
     }
 
@@ -426,28 +541,23 @@ public struct HTTPRequestParser {
 
     // MARK: - Checks on the request line and fields
 
-    func checkRequestLine() -> HTTPParseError.Kind? {
-        headBytes.withUnsafeBufferPointer { bytes -> HTTPParseError.Kind? in
-            let method = UnsafeBufferPointer(rebasing: bytes[methodStart..<methodEnd])
-            let target = UnsafeBufferPointer(rebasing: bytes[targetStart..<targetEnd])
-            let isConnect = method.elementsEqual("CONNECT".utf8)
-            if isConnect { return .methodNotImplemented }
-            if target[0] == 0x2F { return nil }
-            if target.count == 1 && target[0] == 0x2A {
-                return method.elementsEqual("OPTIONS".utf8) ? nil : .invalidTargetForm
-            }
-            // absolute-form: http:// or https:// then a non-empty authority
-            let prefix: Int
-            if startsWithIgnoringASCIICase(target, "http://") {
-                prefix = 7
-            } else if startsWithIgnoringASCIICase(target, "https://") {
-                prefix = 8
-            } else {
-                return .invalidTargetForm
-            }
-            if target.count == prefix || target[prefix] == 0x2F || target[prefix] == 0x3F { return .invalidTargetForm }
-            return nil
+    func checkRequestLine(method: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>) -> HTTPParseError.Kind? {
+        if equalsExactly(method, "CONNECT") { return .methodNotImplemented }
+        if target[0] == 0x2F { return nil }
+        if target.count == 1 && target[0] == 0x2A {
+            return equalsExactly(method, "OPTIONS") ? nil : .invalidTargetForm
         }
+        // absolute-form: http:// or https:// then a non-empty authority
+        let prefix: Int
+        if startsWithIgnoringASCIICase(target, "http://") {
+            prefix = 7
+        } else if startsWithIgnoringASCIICase(target, "https://") {
+            prefix = 8
+        } else {
+            return .invalidTargetForm
+        }
+        if target.count == prefix || target[prefix] == 0x2F || target[prefix] == 0x3F { return .invalidTargetForm }
+        return nil
     }
 
     func startsWithIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
@@ -456,63 +566,63 @@ public struct HTTPRequestParser {
         return equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[0..<count]), lowercase)
     }
 
+    /// Whether a field name of this length may be one that `inspectField` looks at.
+    @inline(__always)
+    func isInspectedNameLength(_ length: Int) -> Bool {
+        length == 4 || length == 6 || length == 10 || length == 14 || length == 17
+    }
+
     /// Applies what a just-completed header field says about framing, Host, Connection and Expect.
-    mutating func inspectField() -> HTTPParseError.Kind? {
-        let length = nameEnd - nameStart
-        guard length == 4 || length == 6 || length == 10 || length == 14 || length == 17 else { return nil }
-        return headBytes.withUnsafeBufferPointer { bytes -> HTTPParseError.Kind? in
-            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
-            let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
-            switch length {
-            case 4 where equalsIgnoringASCIICase(name, "host"):
-                hostCount += 1
-                if hostCount > 1 { return .duplicateHost }
-                for b in value where !isHostCharacter(b) { return .invalidHost }
-            case 6 where equalsIgnoringASCIICase(name, "expect"):
-                if equalsIgnoringASCIICase(value, "100-continue") {
-                    expectsContinue = true
-                } else {
-                    return .unsupportedExpectation
-                }
-            case 10 where equalsIgnoringASCIICase(name, "connection"):
-                forEachListElement(value) { element in
-                    if equalsIgnoringASCIICase(element, "close") { connectionClose = true }
-                    if equalsIgnoringASCIICase(element, "keep-alive") { connectionKeepAlive = true }
-                    return true
-                }
-            case 14 where equalsIgnoringASCIICase(name, "content-length"):
-                if contentLength != nil { return .duplicateContentLength }
-                guard !value.isEmpty else { return .invalidContentLength }
-                var number = 0
-                for b in value {
-                    guard isDigit(b) else { return .invalidContentLength }
-                    number = number &* 10 &+ Int(b &- 0x30)
-                }
-                if value.count > 18 { return .bodyTooLarge }
-                contentLength = number
-            case 17 where equalsIgnoringASCIICase(name, "transfer-encoding"):
-                transferEncodingSeen = true
-                var malformed = false
-                forEachListElement(value) { element in
-                    if element.isEmpty || !element.allSatisfy(isTokenCharacter) {
-                        malformed = true
-                        return false
-                    }
-                    if equalsIgnoringASCIICase(element, "chunked") {
-                        chunkedCount += 1
-                        lastCodingIsChunked = true
-                    } else {
-                        otherCodingSeen = true
-                        lastCodingIsChunked = false
-                    }
-                    return true
-                }
-                if malformed { return .invalidTransferEncoding }
-            default:
-                break
+    mutating func inspectField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> HTTPParseError.Kind? {
+        switch name.count {
+        case 4 where equalsIgnoringASCIICase(name, "host"):
+            hostCount += 1
+            if hostCount > 1 { return .duplicateHost }
+            for b in value where !isHostCharacter(b) { return .invalidHost }
+        case 6 where equalsIgnoringASCIICase(name, "expect"):
+            if equalsIgnoringASCIICase(value, "100-continue") {
+                expectsContinue = true
+            } else {
+                return .unsupportedExpectation
             }
-            return nil
+        case 10 where equalsIgnoringASCIICase(name, "connection"):
+            forEachListElement(value) { element in
+                if equalsIgnoringASCIICase(element, "close") { connectionClose = true }
+                if equalsIgnoringASCIICase(element, "keep-alive") { connectionKeepAlive = true }
+                return true
+            }
+        case 14 where equalsIgnoringASCIICase(name, "content-length"):
+            if contentLength != nil { return .duplicateContentLength }
+            guard !value.isEmpty else { return .invalidContentLength }
+            var number = 0
+            for b in value {
+                guard isDigit(b) else { return .invalidContentLength }
+                number = number &* 10 &+ Int(b &- 0x30)
+            }
+            if value.count > 18 { return .bodyTooLarge }
+            contentLength = number
+        case 17 where equalsIgnoringASCIICase(name, "transfer-encoding"):
+            transferEncodingSeen = true
+            var malformed = false
+            forEachListElement(value) { element in
+                if element.isEmpty || !element.allSatisfy(isTokenCharacter) {
+                    malformed = true
+                    return false
+                }
+                if equalsIgnoringASCIICase(element, "chunked") {
+                    chunkedCount += 1
+                    lastCodingIsChunked = true
+                } else {
+                    otherCodingSeen = true
+                    lastCodingIsChunked = false
+                }
+                return true
+            }
+            if malformed { return .invalidTransferEncoding }
+        default:
+            break
         }
+        return nil
     }
 
     /// Calls `body` with each comma-separated element of `value`, optional whitespace trimmed; stops when it returns false.
@@ -529,15 +639,6 @@ public struct HTTPRequestParser {
                 start = index + 1
             }
             index += 1
-        }
-    }
-
-    func isHostCharacter(_ b: UInt8) -> Bool {
-        switch b {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        case 0x2D, 0x2E, 0x5F, 0x7E, 0x21, 0x24, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x3B, 0x3D, 0x3A, 0x5B, 0x5D, 0x25:
-            return true
-        default: return false
         }
     }
 
@@ -562,12 +663,10 @@ public struct HTTPRequestParser {
         }
         let keepAlive = version == .http1_1 ? !connectionClose : (connectionKeepAlive && !connectionClose)
         let (method, target) = headBytes.withUnsafeBufferPointer { bytes in
-            (String(decoding: UnsafeBufferPointer(rebasing: bytes[methodStart..<methodEnd]), as: UTF8.self),
-             String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<targetEnd]), as: UTF8.self))
+            (Self.method(slice(bytes, methodStart, methodEnd)), asciiString(slice(bytes, targetStart, targetEnd)))
         }
         let head = HTTPRequestHead(
-            method: HTTPMethod(rawValue: method), target: target, version: version,
-            headers: HTTPHeaders(storage: headBytes, fields: fields),
+            method: method, target: target, version: version, headers: takeSection(),
             keepAlive: keepAlive, framing: framing,
             expectsContinue: expectsContinue && version == .http1_1)
         resetForNextMessage()
@@ -584,11 +683,33 @@ public struct HTTPRequestParser {
         return HTTPParserStep(consumed: consumed, event: .head(head))
     }
 
+    /// The method named by `bytes`; the common ones without making a String.
+    static func method(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod {
+        switch bytes.count {
+        case 3 where equalsExactly(bytes, "GET"): return .GET
+        case 3 where equalsExactly(bytes, "PUT"): return .PUT
+        case 4 where equalsExactly(bytes, "HEAD"): return .HEAD
+        case 4 where equalsExactly(bytes, "POST"): return .POST
+        case 5 where equalsExactly(bytes, "PATCH"): return .PATCH
+        case 6 where equalsExactly(bytes, "DELETE"): return .DELETE
+        case 7 where equalsExactly(bytes, "OPTIONS"): return .OPTIONS
+        default: return HTTPMethod(rawValue: asciiString(bytes))
+        }
+    }
+
+    /// The section read (head or trailers) as headers, moved out of the parser rather than shared with it.
+    mutating func takeSection() -> HTTPHeaders {
+        var storage: [UInt8] = []
+        swap(&storage, &headBytes)
+        let sectionFields = fields.withUnsafeBufferPointer { Array($0[0..<fieldCount]) }
+        fieldCount = 0
+        return HTTPHeaders(storage: storage, fields: sectionFields)
+    }
+
+    /// Forgets what the message said (its section was moved out by `takeSection()`).
     mutating func resetForNextMessage() {
         state = .lineStart
         inTrailers = false
-        headBytes = []
-        fields = []
         positionLimit = limits.maxRequestLineBytes
         limitKind = .requestLineTooLong
         emptyLines = 0
@@ -608,14 +729,25 @@ public struct HTTPRequestParser {
 }
 
 extension HTTPParserStep {
+    /// This step of a parse that began `count` bytes into the input. A refusal consumes nothing.
     func offset(by count: Int) -> HTTPParserStep {
-        let event: HTTPParserEvent
-        if case .body(let range) = self.event {
-            event = .body((range.lowerBound + count)..<(range.upperBound + count))
-        } else {
-            event = self.event
+        switch event {
+        case .body(let range):
+            return HTTPParserStep(consumed: consumed + count, event: .body((range.lowerBound + count)..<(range.upperBound + count)))
+        case .error:
+            return self
+        case .needMore, .head, .end:
+            return HTTPParserStep(consumed: consumed + count, event: event)
         }
-        return HTTPParserStep(consumed: consumed + count, event: event)
+    }
+}
+
+/// A String of bytes already checked to be ASCII (tokens, request-targets), made without UTF-8 repair.
+@inline(__always)
+func asciiString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count) { buffer in
+        if let to = buffer.baseAddress, let from = bytes.baseAddress { to.initialize(from: from, count: bytes.count) }
+        return bytes.count
     }
 }
 

@@ -58,7 +58,9 @@ public final class ProxyRoutes {
 /// How a static request reaches the responder.
 enum StaticFileHandling {
     static func respond(_ files: StaticFileResponder, to head: HTTPRequestHead) -> HTTPResponse {
-        HTTPResponse(files.respond(method: head.method.rawValue, rawPath: String(head.rawPath), headers: head.headers))
+        // An origin-form target is the raw path and its query, which the responder ignores.
+        let rawPath = head.target.utf8.first == UInt8(ascii: "/") ? head.target : String(head.rawPath)
+        return HTTPResponse(files.respond(method: head.method.rawValue, rawPath: rawPath, headers: head.headers))
     }
 
     static var unavailable: HTTPResponse { HTTPResponse.error(404, "no static files are served here") }

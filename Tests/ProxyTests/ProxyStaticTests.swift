@@ -24,6 +24,19 @@ final class ProxyStaticTests: XCTestCase {
         XCTAssertEqual(try client.get("/static/site.css").status, 200)
     }
 
+    /// The path is read from the target whatever its form; the query plays no part in the file's name.
+    func testAbsoluteFormAndQueryTargetsNameTheSameFile() throws {
+        let stack = try ProxyStack()
+        let client = try stack.client()
+        client.send("GET http://x/static/site.css?v=3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let absolute = try client.readResponse()
+        XCTAssertEqual(absolute.status, 200)
+        XCTAssertEqual(absolute.body, ProxyStack.css)
+        let withQuery = try client.get("/static/site.css?v=3")
+        XCTAssertEqual(withQuery.status, 200)
+        XCTAssertEqual(withQuery.body, ProxyStack.css)
+    }
+
     func testFingerprintedFilesAreCachedForAYear() throws {
         let stack = try ProxyStack()
         let response = try stack.client().get("/static/app.0123abcd.js")

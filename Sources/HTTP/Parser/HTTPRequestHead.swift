@@ -1,3 +1,5 @@
+import Glibc
+
 /// A request method: a token, compared exactly (methods are case-sensitive).
 public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
@@ -70,19 +72,16 @@ public struct HTTPRequestHead {
     public var rawPathAndQuery: (path: Substring, query: Substring) {
         var target = target
         let bytes = target.withUTF8 { Self.pathAndQueryOffsets(in: $0) }
+        // The split points are ASCII bytes (`/`, `?`), so the UTF-8 slices are whole-character substrings.
         let utf8 = target.utf8
-        let path = bytes.path.map { target[utf8.index(utf8.startIndex, offsetBy: $0.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: $0.upperBound)] } ?? "/"
-        let query = bytes.queryStart.map { target[utf8.index(utf8.startIndex, offsetBy: $0)...] } ?? ""
+        let path = bytes.path.map { Substring(utf8[utf8.index(utf8.startIndex, offsetBy: $0.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: $0.upperBound)]) } ?? "/"
+        let query = bytes.queryStart.map { Substring(utf8[utf8.index(utf8.startIndex, offsetBy: $0)...]) } ?? ""
         return (path, query)
     }
 
     /// Byte offsets of the path (nil: none, read as `/`) and of the query's first byte (nil: no `?`).
     static func pathAndQueryOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> (path: Range<Int>?, queryStart: Int?) {
-        var question: Int?
-        for index in 0..<bytes.count where bytes[index] == 0x3F {
-            question = index
-            break
-        }
+        let question = bytes.isEmpty ? nil : memchr(bytes.baseAddress!, 0x3F, bytes.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) }
         let queryStart = question.map { $0 + 1 }
         guard let first = bytes.first, first != 0x2F && first != 0x2A else { return (0..<(question ?? bytes.count), queryStart) }
         // absolute-form: skip "scheme://authority"

@@ -16,15 +16,25 @@ public struct UpstreamResponseHead: Equatable, Sendable {
     public var status: Int
     public var reason: String
     /// The fields as received, in order.
-    public var fields: HTTPHeaders
+    public var fields: HTTPHeaders {
+        didSet { clientDropMask = nil }
+    }
     public var framing: UpstreamBodyFraming
+    /// Bit n set for field n that the client must not see, as the parser found while reading the
+    /// fields (nil when not known: more than 64 fields, or fields not from the parser).
+    var clientDropMask: UInt64?
 
     public init(minorVersion: Int, status: Int, reason: String, fields: HTTPHeaders, framing: UpstreamBodyFraming) {
+        self.init(minorVersion: minorVersion, status: status, reason: reason, fields: fields, framing: framing, clientDropMask: nil)
+    }
+
+    init(minorVersion: Int, status: Int, reason: String, fields: HTTPHeaders, framing: UpstreamBodyFraming, clientDropMask: UInt64?) {
         self.minorVersion = minorVersion
         self.status = status
         self.reason = reason
         self.fields = fields
         self.framing = framing
+        self.clientDropMask = clientDropMask
     }
 
     public init(minorVersion: Int, status: Int, reason: String, headers: [(String, String)], framing: UpstreamBodyFraming) {
@@ -42,7 +52,13 @@ public struct UpstreamResponseHead: Equatable, Sendable {
     /// The forwardable fields without `Date` (an engine writes its own; two would make the response
     /// malformed), as the fields of the response to the client; they share the received bytes.
     public var clientHeaders: HTTPHeaders {
-        fields.removingHopByHop { $0.count == 4 && equalsIgnoringASCIICase($0, "date") }
+        guard let dropped = clientDropMask else {
+            return fields.removingHopByHop { $0.count == 4 && equalsIgnoringASCIICase($0, "date") }
+        }
+        var kept: [HTTPHeaders.Field] = []
+        kept.reserveCapacity(fields.count - dropped.nonzeroBitCount)
+        for (index, field) in fields.fields.enumerated() where dropped >> UInt64(index) & 1 == 0 { kept.append(field) }
+        return HTTPHeaders(storage: fields.storage, fields: kept)
     }
 
     /// The first value of `name` (case-insensitive).

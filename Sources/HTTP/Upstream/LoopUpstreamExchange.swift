@@ -12,10 +12,10 @@ final class LoopUpstreamExchange {
     // exclusivity checks of these hot properties cost about 1% of a proxied request's CPU.
     @exclusivity(unchecked) private var machine: UpstreamExchangeMachine
     /// The request as first prepared (written again from its start after a reconnect).
-    private var request: UpstreamRequestWriter
+    @exclusivity(unchecked) private var request: UpstreamRequestWriter
     @exclusivity(unchecked) private var writer: UpstreamRequestWriter
-    private var socket: LoopUpstreamSocket?
-    private var completion: ((UpstreamAsyncReply) -> Void)?
+    @exclusivity(unchecked) private var socket: LoopUpstreamSocket?
+    @exclusivity(unchecked) private var completion: ((UpstreamAsyncReply) -> Void)?
     /// Loop time (nanoseconds) by which the current phase must progress.
     @exclusivity(unchecked) private(set) var deadline: UInt64 = 0
 
@@ -40,8 +40,7 @@ final class LoopUpstreamExchange {
         deadline = 0
         let pooled = pool.checkout()
         socket = pooled
-        machine = UpstreamExchangeMachine(address: pool.core.address, configuration: pool.core.configuration, method: method,
-                                          isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit, pooled: pooled != nil)
+        machine.reset(method: method, isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit, pooled: pooled != nil)
     }
 
     /// Writes at once on a pooled connection, or connects.

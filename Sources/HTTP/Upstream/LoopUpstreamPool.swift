@@ -9,13 +9,14 @@ final class LoopUpstreamSocket {
     let connection: UpstreamConnection
     // The pool belongs to the loop, which outlives its sockets.
     unowned(unsafe) let pool: LoopUpstreamPool
-    var exchange: LoopUpstreamExchange?
+    // Touched only by the loop's thread, never by overlapping accesses (as LoopUpstreamExchange's).
+    @exclusivity(unchecked) var exchange: LoopUpstreamExchange?
     /// Loop time (nanoseconds) when it went back to the pool.
-    var idleSince: UInt64 = 0
+    @exclusivity(unchecked) var idleSince: UInt64 = 0
     /// EPOLLOUT is in its epoll registration (while connecting, or while a request waits for room).
-    var watchingWritable: Bool
+    @exclusivity(unchecked) var watchingWritable: Bool
     /// epoll reported that the upstream hung up: read on until end of file.
-    var hangupSeen = false
+    @exclusivity(unchecked) var hangupSeen = false
     var registered = false
 
     var fd: Int32 { connection.fd }
@@ -64,7 +65,7 @@ final class LoopUpstreamPool {
     // exclusivity checks of these hot properties cost about 1% of a proxied request's CPU.
     @exclusivity(unchecked) private var idle: [LoopUpstreamSocket] = []
     /// Exchanges that have delivered their reply, reused for the next requests (no allocation per request).
-    private var finishedExchanges: [LoopUpstreamExchange] = []
+    @exclusivity(unchecked) private var finishedExchanges: [LoopUpstreamExchange] = []
     /// The buffer every exchange of this loop parses responses into (empty between uses).
     @exclusivity(unchecked) var events: [UpstreamResponseEvent] = []
     private let maxIdle: Int

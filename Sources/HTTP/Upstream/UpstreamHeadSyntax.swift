@@ -23,6 +23,7 @@ enum UpstreamHeadSyntax {
                       maxHeaderCount: Int) throws -> Parsed? {
         // The status line: field-value bytes up to its CR.
         var index = 0
+        while index + 8 <= count && !hasControlOrDelete(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { index += 8 }
         while index < count && base[index] != 13 && base[index] != 10 { index += 1 }
         guard index + 1 < count else { return nil }
         try expectLineEnd(base, index)
@@ -56,6 +57,10 @@ enum UpstreamHeadSyntax {
             index += 1
             while index < count && (base[index] == 32 || base[index] == 9) { index += 1 }
             let valueStart = index
+            // Eight bytes at a time up to the word holding the value's CR (or a tab, or a byte to refuse).
+            while index + 8 <= count && !hasControlOrDelete(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+            }
             while index < count && isFieldValueByte(base[index]) { index += 1 }
             guard index + 1 < count else { return nil }
             if base[index] != 13 {
@@ -203,11 +208,12 @@ enum UpstreamHeadSyntax {
         throw UpstreamParseError.invalid("invalid header name '\(printable(UnsafeBufferPointer(rebasing: line[0..<colon])))'")
     }
 
-    private static let httpVersionPrefix = Array("HTTP/1.".utf8)
-
     /// `HTTP/1.x SSS reason`; the space before an empty reason may be missing.
     private static func parseStatusLine(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (Int, Int, String) {
-        guard bytes.count >= 12, bytes.starts(with: httpVersionPrefix), bytes[8] == 32 else {
+        // "HTTP/1." as the first seven bytes of a little-endian word.
+        guard bytes.count >= 12, let start = bytes.baseAddress,
+              UnsafeRawPointer(start).loadUnaligned(as: UInt64.self) & 0x00FF_FFFF_FFFF_FFFF == 0x002E_312F_5054_5448,
+              bytes[8] == 32 else {
             throw UpstreamParseError.invalid("malformed status line '\(printable(bytes))'")
         }
         guard bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1") else {
@@ -226,7 +232,7 @@ enum UpstreamHeadSyntax {
             guard bytes[12] == 32 else { throw UpstreamParseError.invalid("malformed status line '\(printable(bytes))'") }
             let text = UnsafeBufferPointer(rebasing: bytes[13...])
             guard text.allSatisfy(isFieldValueByte) else { throw UpstreamParseError.invalid("control character in reason phrase") }
-            reason = String(decoding: text, as: UTF8.self)
+            reason = text.count == 2 && text[0] == UInt8(ascii: "O") && text[1] == UInt8(ascii: "K") ? "OK" : String(decoding: text, as: UTF8.self)
         }
         return (Int(bytes[7] - UInt8(ascii: "0")), status, reason)
     }
@@ -240,6 +246,17 @@ enum UpstreamHeadSyntax {
             value = value * 10 + Int64(byte - 48)
         }
         return value
+    }
+
+    /// Whether some byte of `word` is below 0x20 or is 0x7F (the borrow tricks of "Bit Twiddling
+    /// Hacks": exact for "some byte", which is all that is asked).
+    @inline(__always)
+    private static func hasControlOrDelete(_ word: UInt64) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let below32 = (word &- 0x2020_2020_2020_2020) & ~word & high
+        let delete = word ^ 0x7F7F_7F7F_7F7F_7F7F
+        let isDelete = (delete &- 0x0101_0101_0101_0101) & ~delete & high
+        return below32 | isDelete != 0
     }
 
     /// field-vchar, SP, HTAB, obs-text.

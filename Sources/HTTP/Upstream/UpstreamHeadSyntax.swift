@@ -30,11 +30,11 @@ enum UpstreamHeadSyntax {
         let (minor, status, reason) = try parseStatusLine(UnsafeBufferPointer(start: base, count: index))
         index += 2
 
-        var fields: [HTTPHeaders.Field] = []
-        fields.reserveCapacity(12)
+        // Only the fields the client may see are kept: all of them are found again in the bytes if asked for.
+        var clientFields: [HTTPHeaders.Field] = []
+        clientFields.reserveCapacity(12)
+        var fieldCount = 0
         var facts = FramingFacts()
-        // Fields the client must not see: bit n for field n (when there are at most 64 fields).
-        var dropped: UInt64 = 0
         while true {
             guard index < count else { return nil }
             let lineStart = index
@@ -47,7 +47,7 @@ enum UpstreamHeadSyntax {
                 break
             }
             if first == 32 || first == 9 { throw UpstreamParseError.invalid("obsolete line folding") }
-            guard fields.count < maxHeaderCount else {
+            guard fieldCount < maxHeaderCount else {
                 throw UpstreamParseError.tooLarge("more than \(maxHeaderCount) header fields")
             }
             while index < count && UpstreamText.isTokenByte(base[index]) { index += 1 }
@@ -76,20 +76,43 @@ enum UpstreamHeadSyntax {
                                           valueStart: Int32(valueStart), valueEnd: Int32(valueEnd))
             let name = UnsafeBufferPointer(start: base + lineStart, count: nameEnd - lineStart)
             let value = UnsafeBufferPointer(start: base + valueStart, count: valueEnd - valueStart)
-            if facts.note(name, value) && fields.count < 64 { dropped |= 1 << UInt64(fields.count) }
-            fields.append(field)
+            fieldCount += 1
+            if !facts.note(name, value) { clientFields.append(field) }
         }
 
         let head = storage ?? Array(UnsafeBufferPointer(start: base, count: index))
-        let headers = HTTPHeaders(storage: head, fields: fields)
         let (framing, keepAlive) = try facts.framing(status: status, minor: minor, requestWasHead: requestWasHead)
-        var clientDropMask: UInt64?
-        if fields.count <= 64 {
-            clientDropMask = facts.connectionNamesFields ? dropped | namedInConnection(headers) : dropped
-        }
-        let parsed = UpstreamResponseHead(minorVersion: minor, status: status, reason: reason, fields: headers, framing: framing,
-                                          clientDropMask: clientDropMask)
+        if facts.connectionNamesFields { clientFields = withoutNamedInConnection(clientFields, head) }
+        let parsed = UpstreamResponseHead(minorVersion: minor, status: status, reason: reason, framing: framing,
+                                          client: HTTPHeaders(storage: head, fields: clientFields))
         return Parsed(head: parsed, keepAlive: keepAlive, length: index)
+    }
+
+    /// The ranges of every field of `head`, the bytes of a head that `parse` accepted (status line to blank line).
+    static func fieldRanges(_ head: [UInt8]) -> [HTTPHeaders.Field] {
+        head.withUnsafeBufferPointer { bytes in
+            var fields: [HTTPHeaders.Field] = []
+            // Each line ends with CR LF, and a field line has a colon: `parse` made sure.
+            func lineEnd(from start: Int) -> Int {
+                var end = start
+                while end < bytes.count && bytes[end] != 13 { end += 1 }
+                return end
+            }
+            var index = lineEnd(from: 0) + 2
+            while index < bytes.count && bytes[index] != 13 {
+                let end = lineEnd(from: index)
+                var colon = index
+                while colon < end && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+                var valueStart = colon + 1
+                var valueEnd = end
+                while valueStart < valueEnd && (bytes[valueStart] == 32 || bytes[valueStart] == 9) { valueStart += 1 }
+                while valueEnd > valueStart && (bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9) { valueEnd -= 1 }
+                fields.append(HTTPHeaders.Field(nameStart: Int32(index), nameEnd: Int32(colon),
+                                                valueStart: Int32(valueStart), valueEnd: Int32(valueEnd)))
+                index = end + 2
+            }
+            return fields
+        }
     }
 
     /// What the fields say about the body's framing and the connection, gathered field by field.
@@ -173,21 +196,12 @@ enum UpstreamHeadSyntax {
         }
     }
 
-    /// Bit n set for field n named in a `Connection` field (at most 64 fields).
-    private static func namedInConnection(_ headers: HTTPHeaders) -> UInt64 {
-        var mask: UInt64 = 0
-        headers.storage.withUnsafeBufferPointer { buffer in
-            for (index, field) in headers.fields.enumerated() {
-                let name = HTTPHeaders.bytes(buffer, field.nameStart, field.nameEnd)
-                for connection in headers.fields where HopByHopHeaders.isConnection(HTTPHeaders.bytes(buffer, connection.nameStart, connection.nameEnd)) {
-                    if UpstreamText.listContains(HTTPHeaders.bytes(buffer, connection.valueStart, connection.valueEnd), name) {
-                        mask |= 1 << UInt64(index)
-                        break
-                    }
-                }
-            }
+    /// `fields` of `head` without those named in a `Connection` field.
+    private static func withoutNamedInConnection(_ fields: [HTTPHeaders.Field], _ head: [UInt8]) -> [HTTPHeaders.Field] {
+        let all = HTTPHeaders(storage: head, fields: fieldRanges(head))
+        return head.withUnsafeBufferPointer { buffer in
+            fields.filter { !all.isNamedInConnection(HTTPHeaders.bytes(buffer, $0.nameStart, $0.nameEnd), buffer) }
         }
-        return mask
     }
 
     /// Throws unless the byte at `index` is a CR followed by an LF (`index + 1` is within the bytes).

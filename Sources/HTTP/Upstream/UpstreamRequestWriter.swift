@@ -38,17 +38,18 @@ public struct UpstreamRequestWriter {
     /// `X-Forwarded-*` fields; then `Host: localhost` if it sent none, and `X-Forwarded-For`,
     /// `-Proto` and `-Host` as `ForwardedHeaders.forRequest` makes them; then the body's length.
     ///
-    /// The head is written into one buffer sized for the worst case, with plain copies: appending
-    /// piece by piece to an array cost more than everything else here.
+    /// The head is written with plain copies into a scratch buffer (on the stack when small) sized
+    /// for the worst case, then copied once into its array: appending piece by piece to an array,
+    /// or creating an uninitialized one (a generic path), cost more than everything else here.
     public init(method: String, target: String, forwarding fields: HTTPHeaders, clientAddress: String, scheme: String,
                 trustIncomingForwardedFor: Bool, body: UpstreamRequestBody) throws {
+        let bodyLength = body.length
+        let declaresLength = Self.declaresLength(method: method, bodyLength: bodyLength)
         var method = method
         var target = target
         var clientAddress = clientAddress
         var scheme = scheme
-        var bodyBytes = 0
-        if case .bytes(let bytes) = body { bodyBytes = bytes.count }
-        let bytes = try method.withUTF8 { method in
+        head = try method.withUTF8 { method in
             try target.withUTF8 { target in
                 try clientAddress.withUTF8 { address in
                     try scheme.withUTF8 { scheme in
@@ -60,22 +61,34 @@ public struct UpstreamRequestWriter {
                         // Every field at most once (as itself, or as the value of X-Forwarded-For or -Host), plus what is added.
                         let storage = fields.storage.count
                         let capacity = method.count + target.count + 12 + 3 * storage + 6 * fields.count + address.count + scheme.count
-                            + Self.addedFieldsBytes + bodyBytes
-                        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                            + Self.addedFieldsBytes
+                        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> [UInt8] in
                             var out = HeadBuffer(buffer)
                             out.append(method)
                             out.append(" ")
                             out.append(target)
                             out.append(" HTTP/1.1\r\n")
                             Self.appendForwarded(fields, address: address, scheme: scheme, trust: trustIncomingForwardedFor, to: &out)
-                            initialized = out.count
+                            if declaresLength {
+                                out.append("Content-Length: ")
+                                out.appendDecimal(Int(bodyLength))
+                                out.append("\r\n")
+                            }
+                            out.append("\r\n")
+                            let written = UnsafeBufferPointer(start: out.base, count: out.count)
+                            // A small body joins the head (one write for both).
+                            guard case .bytes(let bodyBytes) = body, !bodyBytes.isEmpty else { return Array(written) }
+                            var joined: [UInt8] = []
+                            joined.reserveCapacity(written.count + bodyBytes.count)
+                            joined.append(contentsOf: written)
+                            joined.append(contentsOf: bodyBytes)
+                            return joined
                         }
                     }
                 }
             }
         }
-        head = bytes
-        fileRemaining = Self.endHead(&head, method: method, body: body)
+        if case .file(let fd, let offset, let length) = body, length > 0 { fileRemaining = (fd, offset, length) }
     }
 
     /// Bytes of the fields added to a forwarded request (field names, separators, Content-Length).
@@ -175,6 +188,22 @@ public struct UpstreamRequestWriter {
             count += text.utf8CodeUnitCount
         }
 
+        /// The decimal digits of a non-negative `value`.
+        mutating func appendDecimal(_ value: Int) {
+            var digits = 1
+            var rest = value / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            var remaining = value
+            for index in stride(from: count + digits - 1, through: count, by: -1) {
+                base[index] = UInt8(truncatingIfNeeded: 0x30 + remaining % 10)
+                remaining /= 10
+            }
+            count += digits
+        }
+
         @inline(__always)
         mutating func appendField(_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
             append(name)
@@ -193,7 +222,7 @@ public struct UpstreamRequestWriter {
     private static func endHead(_ bytes: inout [UInt8], method: String, body: UpstreamRequestBody)
         -> (fd: Int32, offset: Int64, length: Int64)? {
         let bodyLength = body.length
-        if bodyLength > 0 || (method.utf8.first == UInt8(ascii: "P") && (method == "POST" || method == "PUT" || method == "PATCH")) {
+        if declaresLength(method: method, bodyLength: bodyLength) {
             bytes.append(contentsOf: "Content-Length: " as StaticString)
             HTTPResponseHead.appendDecimal(Int(bodyLength), into: &bytes)
             bytes.append(contentsOf: "\r\n" as StaticString)
@@ -206,6 +235,11 @@ public struct UpstreamRequestWriter {
         case .file(let fd, let offset, let length): if length > 0 { return (fd, offset, length) }
         }
         return nil
+    }
+
+    /// Whether the head states the body's length: it has one, or the method expects one (an empty POST says so).
+    private static func declaresLength(method: String, bodyLength: Int64) -> Bool {
+        bodyLength > 0 || (method.utf8.first == UInt8(ascii: "P") && (method == "POST" || method == "PUT" || method == "PATCH"))
     }
 
     /// `METHOD target HTTP/1.1\r\n`, in a buffer with room for the fields; throws for an invalid method or target.

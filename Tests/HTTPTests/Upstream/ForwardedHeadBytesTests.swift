@@ -84,6 +84,26 @@ final class ForwardedHeadBytesTests: XCTestCase {
         XCTAssertEqual(try fromBytes(fields), try fromStrings(fields))
     }
 
+    func testBodiesAreFramedAsFromStrings() throws {
+        let fields = try received("POST /api/x/?a=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 1234\r\n")
+        let body = (0..<1234).map { UInt8(truncatingIfNeeded: 0x41 + $0 % 26) }
+        let withBody = try fromBytes(fields, method: "POST", body: .bytes(body))
+        XCTAssertTrue(withBody.hasSuffix("Content-Length: 1234\r\n\r\n" + String(decoding: body, as: UTF8.self)), withBody)
+        XCTAssertEqual(withBody, try fromStrings(fields, method: "POST", body: .bytes(body)))
+        let empty = try fromBytes(fields, method: "POST")
+        XCTAssertTrue(empty.hasSuffix("X-Forwarded-Host: h\r\nContent-Length: 0\r\n\r\n"), empty)
+        XCTAssertEqual(empty, try fromStrings(fields, method: "POST"))
+        XCTAssertEqual(try fromBytes(fields, method: "DELETE"), try fromStrings(fields, method: "DELETE"))
+        XCTAssertFalse(try fromBytes(fields, method: "DELETE").contains("Content-Length"), "a bodiless DELETE states no length")
+
+        var writer = try UpstreamRequestWriter(method: "PUT", target: "/f", forwarding: fields, clientAddress: "192.0.2.7", scheme: "https",
+                                               trustIncomingForwardedFor: false, body: .file(fd: 7, offset: 10, length: 65_536))
+        guard case .bytes(let head) = writer.next else { return XCTFail("no head first") }
+        XCTAssertTrue(String(decoding: head, as: UTF8.self).hasSuffix("X-Forwarded-Proto: https\r\nX-Forwarded-Host: h\r\nContent-Length: 65536\r\n\r\n"))
+        writer.wrote(head.count)
+        XCTAssertEqual(writer.next, .file(fd: 7, offset: 10, length: 65_536))
+    }
+
     func testNamesOnlyAlikeInLengthOrPrefixArePassedOn() throws {
         // Each has the length of a name that is dropped (or starts like one) without being it.
         let fields = try received("GET /api/x/?a=1 HTTP/1.1\r\nHost: h\r\nTf: 1\r\nExpert: 2\r\nTrailed: 3\r\nConnecting: 4\r\n"

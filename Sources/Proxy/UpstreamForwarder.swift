@@ -35,29 +35,17 @@ public final class UpstreamForwarder: Sendable {
         }
         let forwarded = UpstreamRequest(method: request.method.rawValue, target: Self.originForm(request), received: request.headers,
                                         body: body, clientAddress: Self.clientIP(request.remoteAddress))
+        // Without a body file to close afterwards, the responder takes the reply itself: no closure per request.
+        guard bodyFile >= 0 else { return client.send(forwarded, wholeBodyLimit: Self.wholeBodyLimit, to: responder) }
         client.send(forwarded, wholeBodyLimit: Self.wholeBodyLimit) { reply in
             // The request is written (or abandoned) by now.
-            if bodyFile >= 0 { close(bodyFile) }
+            close(bodyFile)
             responder.respond(Self.response(for: reply))
         }
     }
 
-    /// The client's response for the upstream's reply.
-    static func response(for reply: UpstreamAsyncReply) -> HTTPResponse {
-        switch reply {
-        case .failed(let failure):
-            return response(for: failure)
-        case .complete(let head, let bytes):
-            let body: HTTPResponseBody = head.framing == .none ? .empty : .bytes(bytes)
-            return HTTPResponse(status: head.status, headers: clientHeaders(head), body: body)
-        case .streaming(let head, let stream):
-            return HTTPResponse(status: head.status, headers: clientHeaders(head), body: .stream(stream))
-        }
-    }
-
-    /// The upstream's fields for the client: no hop-by-hop fields, and no Date (the engine writes
-    /// its own; two would be a malformed response).
-    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders { head.clientHeaders }
+    /// The client's response for the upstream's reply (see `UpstreamAsyncReply.clientResponse`).
+    static func response(for reply: UpstreamAsyncReply) -> HTTPResponse { reply.clientResponse }
 
     /// The failure's 502/504 (or 400) with its one-line explanation.
     public static func response(for failure: UpstreamFailure) -> HTTPResponse {

@@ -15,16 +15,17 @@ final class LoopUpstreamExchange {
     @exclusivity(unchecked) private var request: UpstreamRequestWriter
     @exclusivity(unchecked) private var writer: UpstreamRequestWriter
     @exclusivity(unchecked) private var socket: LoopUpstreamSocket?
-    @exclusivity(unchecked) private var completion: ((UpstreamAsyncReply) -> Void)?
+    /// Who takes the reply; nil once it has.
+    @exclusivity(unchecked) private var target: UpstreamReplyTarget?
     /// Loop time (nanoseconds) by which the current phase must progress.
     @exclusivity(unchecked) private(set) var deadline: UInt64 = 0
 
     init(pool: LoopUpstreamPool, request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
-         completion: @escaping (UpstreamAsyncReply) -> Void) {
+         target: UpstreamReplyTarget) {
         self.pool = pool
         self.request = request
         writer = request
-        self.completion = completion
+        self.target = target
         let pooled = pool.checkout()
         socket = pooled
         machine = UpstreamExchangeMachine(address: pool.core.address, configuration: pool.core.configuration, method: method,
@@ -33,10 +34,10 @@ final class LoopUpstreamExchange {
 
     /// Takes the next request: a finished exchange reused as if new.
     func reuse(request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
-               completion: @escaping (UpstreamAsyncReply) -> Void) {
+               target: UpstreamReplyTarget) {
         self.request = request
         writer = request
-        self.completion = completion
+        self.target = target
         deadline = 0
         let pooled = pool.checkout()
         socket = pooled
@@ -213,9 +214,9 @@ final class LoopUpstreamExchange {
 
     /// Runs the completion (once), then returns this exchange to its pool: no socket refers to it any more.
     private func deliver(_ reply: UpstreamAsyncReply) {
-        guard let deliver = completion else { return }
-        completion = nil
-        deliver(reply)
+        guard let target else { return }
+        self.target = nil
+        target.deliver(reply)
         pool.recycle(self)
     }
 }

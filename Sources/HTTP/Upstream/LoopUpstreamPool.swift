@@ -79,16 +79,16 @@ final class LoopUpstreamPool {
         events.reserveCapacity(8)
     }
 
-    /// Starts forwarding `request`; `completion` runs on this loop's thread.
+    /// Starts forwarding `request`; `target` takes the reply on this loop's thread.
     func send(_ request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
-              completion: @escaping (UpstreamAsyncReply) -> Void) {
+              target: UpstreamReplyTarget) {
         if let exchange = finishedExchanges.popLast() {
             exchange.reuse(request: request, method: method, isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit,
-                           completion: completion)
+                           target: target)
             return exchange.start()
         }
         LoopUpstreamExchange(pool: self, request: request, method: method, isIdempotent: isIdempotent,
-                             wholeBodyLimit: wholeBodyLimit, completion: completion).start()
+                             wholeBodyLimit: wholeBodyLimit, target: target).start()
     }
 
     /// Keeps an exchange that has delivered its reply, for a later request (up to `maxIdle` of them).

@@ -129,7 +129,7 @@ struct UpstreamExchangeMachine {
     /// capacity kept, so that one buffer serves every exchange of a loop).
     mutating func received(_ bytes: UnsafeRawBufferPointer, events: inout [UpstreamResponseEvent]) -> Action {
         guard phase == .awaitingResponse || phase == .writing else { return .wait }
-        // Emptied one by one: removeAll(keepingCapacity:) costs several times more for the two or three events.
+        // Emptied one by one: removeAll(keepingCapacity:) cost more than twice as much for the two or three events.
         defer { while events.popLast() != nil {} }
         do {
             try parser.feed(bytes, into: &events)

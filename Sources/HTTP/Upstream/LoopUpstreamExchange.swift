@@ -80,6 +80,12 @@ final class LoopUpstreamExchange {
         }
     }
 
+    /// Gives up the array its request was written in, once the exchange has ended.
+    func takeRequestBuffer() -> [UInt8] {
+        _ = writer.takeHead()
+        return request.takeHead()
+    }
+
     /// The deadline of the current phase passed.
     func timedOut() { perform(machine.timedOut()) }
 

@@ -66,6 +66,8 @@ final class LoopUpstreamPool {
     @exclusivity(unchecked) private var idle: [LoopUpstreamSocket] = []
     /// Exchanges that have delivered their reply, reused for the next requests (no allocation per request).
     @exclusivity(unchecked) private var finishedExchanges: [LoopUpstreamExchange] = []
+    /// Arrays of finished requests, for later requests' heads to be written into.
+    @exclusivity(unchecked) private var spareRequestBuffers: [[UInt8]] = []
     /// The buffer every exchange of this loop parses responses into (empty between uses).
     @exclusivity(unchecked) var events: [UpstreamResponseEvent] = []
     private let maxIdle: Int
@@ -93,8 +95,23 @@ final class LoopUpstreamPool {
 
     /// Keeps an exchange that has delivered its reply, for a later request (up to `maxIdle` of them).
     func recycle(_ exchange: LoopUpstreamExchange) {
+        let buffer = exchange.takeRequestBuffer()
+        // A head's array (not a large body's) serves a later request.
+        if buffer.capacity > 0 && buffer.capacity <= Self.maxSpareBuffer && spareRequestBuffers.count < Self.maxSpareBuffers {
+            spareRequestBuffers.append(buffer)
+        }
         if finishedExchanges.count < max(maxIdle, 1) { finishedExchanges.append(exchange) }
     }
+
+    /// An array a finished request was written in, for the next request's head (see `UpstreamRequestWriter`), or an empty one.
+    func takeRequestBuffer() -> [UInt8] {
+        spareRequestBuffers.popLast() ?? []
+    }
+
+    /// The largest request array kept for a later request, and how many are kept (one per request
+    /// in flight at once, up to this).
+    private static let maxSpareBuffer = 16 * 1024
+    private static let maxSpareBuffers = 16
 
     /// The most recently used idle connection that has not sat too long, else one that a streamed
     /// body returned to the client's shared pool, or nil.

@@ -45,15 +45,22 @@ public final class UpstreamClient: Sendable {
     }
 
     private func send(_ request: UpstreamRequest, wholeBodyLimit: Int, target: UpstreamReplyTarget) {
+        let pool = address.needsNameLookup ? nil : EventLoop.current?.upstreamPool(for: core)
         let writer: UpstreamRequestWriter
         do {
-            writer = try request.writer(trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
+            let trust = configuration.trustIncomingForwardedFor
+            if let pool {
+                var buffer = pool.takeRequestBuffer()
+                writer = try request.writer(trustIncomingForwardedFor: trust, reusing: &buffer)
+            } else {
+                writer = try request.writer(trustIncomingForwardedFor: trust)
+            }
         } catch {
             return target.deliver(.failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)")))
         }
-        if !address.needsNameLookup, let loop = EventLoop.current {
-            return loop.upstreamPool(for: core).send(writer, method: request.method, isIdempotent: request.isIdempotent,
-                                                     wholeBodyLimit: wholeBodyLimit, target: target)
+        if let pool {
+            return pool.send(writer, method: request.method, isIdempotent: request.isIdempotent, wholeBodyLimit: wholeBodyLimit,
+                             target: target)
         }
         UpstreamAsyncExchange(core: core, method: request.method, isIdempotent: request.isIdempotent, request: writer,
                               wholeBodyLimit: wholeBodyLimit, completion: target.deliver).start()

@@ -43,6 +43,17 @@ public struct UpstreamRequestWriter {
     /// or creating an uninitialized one (a generic path), cost more than everything else here.
     public init(method: String, target: String, forwarding fields: HTTPHeaders, clientAddress: String, scheme: String,
                 trustIncomingForwardedFor: Bool, body: UpstreamRequestBody) throws {
+        var noBuffer: [UInt8] = []
+        try self.init(method: method, target: target, forwarding: fields, clientAddress: clientAddress, scheme: scheme,
+                      trustIncomingForwardedFor: trustIncomingForwardedFor, body: body, reusing: &noBuffer)
+    }
+
+    /// As above, written into `buffer` (taken, leaving it empty) if it has the capacity: an event
+    /// loop hands on the array of its previous request, which saves an allocation and a release.
+    init(method: String, target: String, forwarding fields: HTTPHeaders, clientAddress: String, scheme: String,
+         trustIncomingForwardedFor: Bool, body: UpstreamRequestBody, reusing buffer: inout [UInt8]) throws {
+        var reused: [UInt8] = []
+        swap(&reused, &buffer)
         let bodyLength = body.length
         let declaresLength = Self.declaresLength(method: method, bodyLength: bodyLength)
         var method = method
@@ -77,12 +88,21 @@ public struct UpstreamRequestWriter {
                             out.append("\r\n")
                             let written = UnsafeBufferPointer(start: out.base, count: out.count)
                             // A small body joins the head (one write for both).
-                            guard case .bytes(let bodyBytes) = body, !bodyBytes.isEmpty else { return Array(written) }
-                            var joined: [UInt8] = []
-                            joined.reserveCapacity(written.count + bodyBytes.count)
-                            joined.append(contentsOf: written)
-                            joined.append(contentsOf: bodyBytes)
-                            return joined
+                            var bodyBytes: [UInt8] = []
+                            if case .bytes(let bytes) = body { bodyBytes = bytes }
+                            let length = written.count + bodyBytes.count
+                            guard reused.capacity >= length else {
+                                guard !bodyBytes.isEmpty else { return Array(written) }
+                                var joined: [UInt8] = []
+                                joined.reserveCapacity(length)
+                                joined.append(contentsOf: written)
+                                joined.append(contentsOf: bodyBytes)
+                                return joined
+                            }
+                            reused.removeAll(keepingCapacity: true)
+                            reused.append(contentsOf: written)
+                            if !bodyBytes.isEmpty { reused.append(contentsOf: bodyBytes) }
+                            return reused
                         }
                     }
                 }
@@ -268,6 +288,16 @@ public struct UpstreamRequestWriter {
         bytes.append(contentsOf: value)
         bytes.append(0x0D)
         bytes.append(0x0A)
+    }
+
+    /// Gives up the head's array (for the next request's head to be written into); the writer is
+    /// then empty.
+    mutating func takeHead() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &head)
+        headWritten = 0
+        fileRemaining = nil
+        return taken
     }
 
     /// The next segment to write, or nil when the request has been written completely.

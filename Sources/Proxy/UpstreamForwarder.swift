@@ -35,29 +35,17 @@ public final class UpstreamForwarder: Sendable {
         }
         let forwarded = UpstreamRequest(method: request.method.rawValue, target: Self.originForm(request), received: request.headers,
                                         body: body, clientAddress: Self.clientIP(request.remoteAddress))
+        // Without a body file to close afterwards, the responder takes the reply itself: no closure per request.
+        guard bodyFile >= 0 else { return client.send(forwarded, wholeBodyLimit: Self.wholeBodyLimit, to: responder) }
         client.send(forwarded, wholeBodyLimit: Self.wholeBodyLimit) { reply in
             // The request is written (or abandoned) by now.
-            if bodyFile >= 0 { close(bodyFile) }
+            close(bodyFile)
             responder.respond(Self.response(for: reply))
         }
     }
 
-    /// The client's response for the upstream's reply.
-    static func response(for reply: UpstreamAsyncReply) -> HTTPResponse {
-        switch reply {
-        case .failed(let failure):
-            return response(for: failure)
-        case .complete(let head, let bytes):
-            let body: HTTPResponseBody = head.framing == .none ? .empty : .bytes(bytes)
-            return HTTPResponse(status: head.status, headers: clientHeaders(head), body: body)
-        case .streaming(let head, let stream):
-            return HTTPResponse(status: head.status, headers: clientHeaders(head), body: .stream(stream))
-        }
-    }
-
-    /// The upstream's fields for the client: no hop-by-hop fields, and no Date (the engine writes
-    /// its own; two would be a malformed response).
-    static func clientHeaders(_ head: UpstreamResponseHead) -> HTTPHeaders { head.clientHeaders }
+    /// The client's response for the upstream's reply (see `UpstreamAsyncReply.clientResponse`).
+    static func response(for reply: UpstreamAsyncReply) -> HTTPResponse { reply.clientResponse }
 
     /// The failure's 502/504 (or 400) with its one-line explanation.
     public static func response(for failure: UpstreamFailure) -> HTTPResponse {
@@ -66,7 +54,7 @@ public final class UpstreamForwarder: Sendable {
 
     /// `/path?query` as the client sent it (an absolute-form target loses its scheme and authority).
     static func originForm(_ request: HTTPRequest) -> String {
-        if request.target.hasPrefix("/") { return request.target }
+        if request.target.utf8.first == UInt8(ascii: "/") { return request.target }
         guard let schemeEnd = request.target.firstRange(of: "://") else { return request.target }
         let rest = request.target[schemeEnd.upperBound...]
         guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
@@ -76,13 +64,18 @@ public final class UpstreamForwarder: Sendable {
 
     /// The address without its port (`192.0.2.1:5000` -> `192.0.2.1`, `[2001:db8::1]:5000` -> `2001:db8::1`).
     static func clientIP(_ remoteAddress: String) -> String {
-        let bytes = remoteAddress.utf8
-        if bytes.first == UInt8(ascii: "["), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
-            return String(remoteAddress[bytes.index(after: bytes.startIndex)..<close])
+        var address = remoteAddress
+        // On the address's bytes: stepping through the string's views cost as much as the rest of the request line.
+        return address.withUTF8 { bytes -> String in
+            if bytes.first == UInt8(ascii: "["), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<close]), as: UTF8.self)
+            }
+            var colon = -1
+            for index in bytes.indices where bytes[index] == UInt8(ascii: ":") {
+                guard colon < 0 else { return remoteAddress }  // an IPv6 address without brackets or port
+                colon = index
+            }
+            return colon < 0 ? remoteAddress : String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
         }
-        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")), bytes.firstIndex(of: UInt8(ascii: ":")) == colon {
-            return String(remoteAddress[..<colon])
-        }
-        return remoteAddress
     }
 }

@@ -35,8 +35,6 @@ public struct HTTPResponseHeadParser {
     private var state = State.head
     private var pending: [UInt8] = []
 
-    /// The final head, once parsed.
-    public private(set) var head: UpstreamResponseHead?
     /// Whether the connection may carry another request once the response is complete.
     public private(set) var keepAlive = false
     /// Whether any byte has been fed (a failure before that may be retried on a fresh connection).
@@ -146,14 +144,46 @@ public struct HTTPResponseHeadParser {
         events.append(.end)
     }
 
-    /// Appends head bytes until the blank line, then parses the head. Goes from line end to line
-    /// end with `memchr` and appends the head in one piece: byte-at-a-time work was the parser's
-    /// largest cost. Every LF must follow a CR, and a CR may only come right before an LF.
+    /// Parses the head, or keeps its bytes until its blank line has arrived. A head that arrives
+    /// whole (the usual case) is parsed straight from `bytes` in one pass; any other, and any head
+    /// that pass refuses, goes the careful way, so that an error never depends on the split.
     private mutating func consumeHead(_ bytes: UnsafeRawBufferPointer, from start: Int,
                                       into events: inout [UpstreamResponseEvent]) throws -> Int {
         guard start < bytes.count, let raw = bytes.baseAddress else { return start }
         let base = raw.assumingMemoryBound(to: UInt8.self)
-        let count = bytes.count
+        var index = start
+        while pending.isEmpty && index < bytes.count {
+            let available = min(bytes.count - index, limits.maxHeadBytes)
+            guard let parsed = try? UpstreamHeadSyntax.parse(base + index, count: available, storage: nil, requestWasHead: requestWasHead,
+                                                             maxHeaderCount: limits.maxHeaderCount) else { break }
+            index += parsed.length
+            if accept(parsed, into: &events) { return index }
+        }
+        return try consumeHeadPiecewise(base, count: bytes.count, from: index, into: &events)
+    }
+
+    /// Takes a parsed head: false for an interim response (the final one follows), else the body's
+    /// framing decides what comes next.
+    private mutating func accept(_ parsed: UpstreamHeadSyntax.Parsed, into events: inout [UpstreamResponseEvent]) -> Bool {
+        let status = parsed.head.status
+        if status >= 100 && status < 200 && status != 101 { return false }
+        keepAlive = parsed.keepAlive
+        let framing = parsed.head.framing
+        events.append(.head(parsed.head))
+        switch framing {
+        case .none, .contentLength(0): finishMessage(&events)
+        case .contentLength(let length): state = .fixedBody(remaining: length)
+        case .chunked: state = .chunkLine
+        case .untilClose: state = .untilClose
+        }
+        return true
+    }
+
+    /// Appends head bytes until the blank line, then parses the head. Goes from line end to line
+    /// end with `memchr` and appends the head in one piece. Every LF must follow a CR, and a CR may
+    /// only come right before an LF.
+    private mutating func consumeHeadPiecewise(_ base: UnsafePointer<UInt8>, count: Int, from start: Int,
+                                               into events: inout [UpstreamResponseEvent]) throws -> Int {
         var index = start
         var segmentStart = start
         var held = pending.count
@@ -187,28 +217,23 @@ public struct HTTPResponseHeadParser {
             let emptyLine = lineLength == 1
             lineLength = 0
             guard emptyLine, held + (index - segmentStart) >= 4 else { continue }
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[segmentStart..<index]))
+            pending.append(contentsOf: UnsafeBufferPointer(start: base + segmentStart, count: index - segmentStart))
             segmentStart = index
-            let parsed = try UpstreamHeadSyntax.parse(pending, requestWasHead: requestWasHead, maxHeaderCount: limits.maxHeaderCount)
+            let head = pending
             // The head keeps these bytes as its fields' storage.
             pending = []
             held = 0
             previous = 0
-            if parsed.head.status >= 100 && parsed.head.status < 200 && parsed.head.status != 101 {
-                continue  // interim response: the final one follows
+            let parsed = try head.withUnsafeBufferPointer { buffer -> UpstreamHeadSyntax.Parsed in
+                guard let start = buffer.baseAddress,
+                      let parsed = try UpstreamHeadSyntax.parse(start, count: buffer.count, storage: head, requestWasHead: requestWasHead,
+                                                                maxHeaderCount: limits.maxHeaderCount),
+                      parsed.length == buffer.count else { throw UpstreamParseError.invalid("empty head") }
+                return parsed
             }
-            head = parsed.head
-            keepAlive = parsed.keepAlive
-            events.append(.head(parsed.head))
-            switch parsed.head.framing {
-            case .none, .contentLength(0): finishMessage(&events)
-            case .contentLength(let length): state = .fixedBody(remaining: length)
-            case .chunked: state = .chunkLine
-            case .untilClose: state = .untilClose
-            }
-            return index
+            if accept(parsed, into: &events) { return index }
         }
-        pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[segmentStart..<index]))
+        pending.append(contentsOf: UnsafeBufferPointer(start: base + segmentStart, count: index - segmentStart))
         return index
     }
 

@@ -27,7 +27,7 @@ extension HTTPHeaders {
     }
 
     /// Whether some `Connection` field lists `name`.
-    private func isNamedInConnection(_ name: UnsafeBufferPointer<UInt8>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isNamedInConnection(_ name: UnsafeBufferPointer<UInt8>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         for field in fields where HopByHopHeaders.isConnection(Self.bytes(buffer, field.nameStart, field.nameEnd)) {
             if UpstreamText.listContains(Self.bytes(buffer, field.valueStart, field.valueEnd), name) { return true }
         }

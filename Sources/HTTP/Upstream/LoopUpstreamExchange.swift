@@ -12,19 +12,20 @@ final class LoopUpstreamExchange {
     // exclusivity checks of these hot properties cost about 1% of a proxied request's CPU.
     @exclusivity(unchecked) private var machine: UpstreamExchangeMachine
     /// The request as first prepared (written again from its start after a reconnect).
-    private var request: UpstreamRequestWriter
+    @exclusivity(unchecked) private var request: UpstreamRequestWriter
     @exclusivity(unchecked) private var writer: UpstreamRequestWriter
-    private var socket: LoopUpstreamSocket?
-    private var completion: ((UpstreamAsyncReply) -> Void)?
+    @exclusivity(unchecked) private var socket: LoopUpstreamSocket?
+    /// Who takes the reply; nil once it has.
+    @exclusivity(unchecked) private var target: UpstreamReplyTarget?
     /// Loop time (nanoseconds) by which the current phase must progress.
     @exclusivity(unchecked) private(set) var deadline: UInt64 = 0
 
     init(pool: LoopUpstreamPool, request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
-         completion: @escaping (UpstreamAsyncReply) -> Void) {
+         target: UpstreamReplyTarget) {
         self.pool = pool
         self.request = request
         writer = request
-        self.completion = completion
+        self.target = target
         let pooled = pool.checkout()
         socket = pooled
         machine = UpstreamExchangeMachine(address: pool.core.address, configuration: pool.core.configuration, method: method,
@@ -33,15 +34,14 @@ final class LoopUpstreamExchange {
 
     /// Takes the next request: a finished exchange reused as if new.
     func reuse(request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
-               completion: @escaping (UpstreamAsyncReply) -> Void) {
+               target: UpstreamReplyTarget) {
         self.request = request
         writer = request
-        self.completion = completion
+        self.target = target
         deadline = 0
         let pooled = pool.checkout()
         socket = pooled
-        machine = UpstreamExchangeMachine(address: pool.core.address, configuration: pool.core.configuration, method: method,
-                                          isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit, pooled: pooled != nil)
+        machine.reset(method: method, isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit, pooled: pooled != nil)
     }
 
     /// Writes at once on a pooled connection, or connects.
@@ -78,6 +78,12 @@ final class LoopUpstreamExchange {
         case .done:
             break
         }
+    }
+
+    /// Gives up the array its request was written in, once the exchange has ended.
+    func takeRequestBuffer() -> [UInt8] {
+        _ = writer.takeHead()
+        return request.takeHead()
     }
 
     /// The deadline of the current phase passed.
@@ -214,9 +220,9 @@ final class LoopUpstreamExchange {
 
     /// Runs the completion (once), then returns this exchange to its pool: no socket refers to it any more.
     private func deliver(_ reply: UpstreamAsyncReply) {
-        guard let deliver = completion else { return }
-        completion = nil
-        deliver(reply)
+        guard let target else { return }
+        self.target = nil
+        target.deliver(reply)
         pool.recycle(self)
     }
 }

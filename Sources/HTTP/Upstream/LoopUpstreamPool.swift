@@ -9,13 +9,14 @@ final class LoopUpstreamSocket {
     let connection: UpstreamConnection
     // The pool belongs to the loop, which outlives its sockets.
     unowned(unsafe) let pool: LoopUpstreamPool
-    var exchange: LoopUpstreamExchange?
+    // Touched only by the loop's thread, never by overlapping accesses (as LoopUpstreamExchange's).
+    @exclusivity(unchecked) var exchange: LoopUpstreamExchange?
     /// Loop time (nanoseconds) when it went back to the pool.
-    var idleSince: UInt64 = 0
+    @exclusivity(unchecked) var idleSince: UInt64 = 0
     /// EPOLLOUT is in its epoll registration (while connecting, or while a request waits for room).
-    var watchingWritable: Bool
+    @exclusivity(unchecked) var watchingWritable: Bool
     /// epoll reported that the upstream hung up: read on until end of file.
-    var hangupSeen = false
+    @exclusivity(unchecked) var hangupSeen = false
     var registered = false
 
     var fd: Int32 { connection.fd }
@@ -64,7 +65,9 @@ final class LoopUpstreamPool {
     // exclusivity checks of these hot properties cost about 1% of a proxied request's CPU.
     @exclusivity(unchecked) private var idle: [LoopUpstreamSocket] = []
     /// Exchanges that have delivered their reply, reused for the next requests (no allocation per request).
-    private var finishedExchanges: [LoopUpstreamExchange] = []
+    @exclusivity(unchecked) private var finishedExchanges: [LoopUpstreamExchange] = []
+    /// Arrays of finished requests, for later requests' heads to be written into.
+    @exclusivity(unchecked) private var spareRequestBuffers: [[UInt8]] = []
     /// The buffer every exchange of this loop parses responses into (empty between uses).
     @exclusivity(unchecked) var events: [UpstreamResponseEvent] = []
     private let maxIdle: Int
@@ -78,22 +81,37 @@ final class LoopUpstreamPool {
         events.reserveCapacity(8)
     }
 
-    /// Starts forwarding `request`; `completion` runs on this loop's thread.
+    /// Starts forwarding `request`; `target` takes the reply on this loop's thread.
     func send(_ request: UpstreamRequestWriter, method: String, isIdempotent: Bool, wholeBodyLimit: Int,
-              completion: @escaping (UpstreamAsyncReply) -> Void) {
+              target: UpstreamReplyTarget) {
         if let exchange = finishedExchanges.popLast() {
             exchange.reuse(request: request, method: method, isIdempotent: isIdempotent, wholeBodyLimit: wholeBodyLimit,
-                           completion: completion)
+                           target: target)
             return exchange.start()
         }
         LoopUpstreamExchange(pool: self, request: request, method: method, isIdempotent: isIdempotent,
-                             wholeBodyLimit: wholeBodyLimit, completion: completion).start()
+                             wholeBodyLimit: wholeBodyLimit, target: target).start()
     }
 
     /// Keeps an exchange that has delivered its reply, for a later request (up to `maxIdle` of them).
     func recycle(_ exchange: LoopUpstreamExchange) {
+        let buffer = exchange.takeRequestBuffer()
+        // A head's array (not a large body's) serves a later request.
+        if buffer.capacity > 0 && buffer.capacity <= Self.maxSpareBuffer && spareRequestBuffers.count < Self.maxSpareBuffers {
+            spareRequestBuffers.append(buffer)
+        }
         if finishedExchanges.count < max(maxIdle, 1) { finishedExchanges.append(exchange) }
     }
+
+    /// An array a finished request was written in, for the next request's head (see `UpstreamRequestWriter`), or an empty one.
+    func takeRequestBuffer() -> [UInt8] {
+        spareRequestBuffers.popLast() ?? []
+    }
+
+    /// The largest request array kept for a later request, and how many are kept (one per request
+    /// in flight at once, up to this).
+    private static let maxSpareBuffer = 16 * 1024
+    private static let maxSpareBuffers = 16
 
     /// The most recently used idle connection that has not sat too long, else one that a streamed
     /// body returned to the client's shared pool, or nil.

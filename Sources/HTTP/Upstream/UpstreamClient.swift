@@ -35,18 +35,35 @@ public final class UpstreamClient: Sendable {
     /// could block a loop), the request is written at once on a pooled connection or by the client's
     /// poller thread on a new one, and `completion` runs on the poller thread.
     public func send(_ request: UpstreamRequest, wholeBodyLimit: Int, completion: @escaping (UpstreamAsyncReply) -> Void) {
+        send(request, wholeBodyLimit: wholeBodyLimit, target: .closure(completion))
+    }
+
+    /// As `send(_:wholeBodyLimit:completion:)`, with `receiver.receive` as the completion (no closure
+    /// to allocate per request).
+    public func send(_ request: UpstreamRequest, wholeBodyLimit: Int, to receiver: UpstreamReplyReceiver) {
+        send(request, wholeBodyLimit: wholeBodyLimit, target: .receiver(receiver))
+    }
+
+    private func send(_ request: UpstreamRequest, wholeBodyLimit: Int, target: UpstreamReplyTarget) {
+        let pool = address.needsNameLookup ? nil : EventLoop.current?.upstreamPool(for: core)
         let writer: UpstreamRequestWriter
         do {
-            writer = try request.writer(trustIncomingForwardedFor: configuration.trustIncomingForwardedFor)
+            let trust = configuration.trustIncomingForwardedFor
+            if let pool {
+                var buffer = pool.takeRequestBuffer()
+                writer = try request.writer(trustIncomingForwardedFor: trust, reusing: &buffer)
+            } else {
+                writer = try request.writer(trustIncomingForwardedFor: trust)
+            }
         } catch {
-            return completion(.failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)")))
+            return target.deliver(.failed(UpstreamFailure(kind: .invalidRequest, message: "cannot forward the request: \(error)")))
         }
-        if !address.needsNameLookup, let loop = EventLoop.current {
-            return loop.upstreamPool(for: core).send(writer, method: request.method, isIdempotent: request.isIdempotent,
-                                                     wholeBodyLimit: wholeBodyLimit, completion: completion)
+        if let pool {
+            return pool.send(writer, method: request.method, isIdempotent: request.isIdempotent, wholeBodyLimit: wholeBodyLimit,
+                             target: target)
         }
         UpstreamAsyncExchange(core: core, method: request.method, isIdempotent: request.isIdempotent, request: writer,
-                              wholeBodyLimit: wholeBodyLimit, completion: completion).start()
+                              wholeBodyLimit: wholeBodyLimit, completion: target.deliver).start()
     }
 
     /// Sends `request` and returns the response head with its body still on the connection, to be

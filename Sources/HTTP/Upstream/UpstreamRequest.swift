@@ -79,6 +79,13 @@ public struct UpstreamRequest: Sendable {
 
     /// The request as it goes on the wire: fields rewritten for forwarding (see `ForwardedHeaders`).
     func writer(trustIncomingForwardedFor: Bool) throws -> UpstreamRequestWriter {
+        var noBuffer: [UInt8] = []
+        return try writer(trustIncomingForwardedFor: trustIncomingForwardedFor, reusing: &noBuffer)
+    }
+
+    /// As `writer(trustIncomingForwardedFor:)`; a request as received is written into `buffer`
+    /// (taken, leaving it empty) when that has room.
+    func writer(trustIncomingForwardedFor: Bool, reusing buffer: inout [UInt8]) throws -> UpstreamRequestWriter {
         switch fields {
         case .pairs(let pairs):
             let headers = ForwardedHeaders.forRequest(pairs, clientAddress: clientAddress, scheme: scheme,
@@ -86,7 +93,8 @@ public struct UpstreamRequest: Sendable {
             return try UpstreamRequestWriter(method: method, target: target, headers: headers, body: body)
         case .received(let received):
             return try UpstreamRequestWriter(method: method, target: target, forwarding: received, clientAddress: clientAddress,
-                                             scheme: scheme, trustIncomingForwardedFor: trustIncomingForwardedFor, body: body)
+                                             scheme: scheme, trustIncomingForwardedFor: trustIncomingForwardedFor, body: body,
+                                             reusing: &buffer)
         }
     }
 }

@@ -84,6 +84,59 @@ final class ForwardedHeadBytesTests: XCTestCase {
         XCTAssertEqual(try fromBytes(fields), try fromStrings(fields))
     }
 
+    func testBodiesAreFramedAsFromStrings() throws {
+        let fields = try received("POST /api/x/?a=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 1234\r\n")
+        let body = (0..<1234).map { UInt8(truncatingIfNeeded: 0x41 + $0 % 26) }
+        let withBody = try fromBytes(fields, method: "POST", body: .bytes(body))
+        XCTAssertTrue(withBody.hasSuffix("Content-Length: 1234\r\n\r\n" + String(decoding: body, as: UTF8.self)), withBody)
+        XCTAssertEqual(withBody, try fromStrings(fields, method: "POST", body: .bytes(body)))
+        let empty = try fromBytes(fields, method: "POST")
+        XCTAssertTrue(empty.hasSuffix("X-Forwarded-Host: h\r\nContent-Length: 0\r\n\r\n"), empty)
+        XCTAssertEqual(empty, try fromStrings(fields, method: "POST"))
+        XCTAssertEqual(try fromBytes(fields, method: "DELETE"), try fromStrings(fields, method: "DELETE"))
+        XCTAssertFalse(try fromBytes(fields, method: "DELETE").contains("Content-Length"), "a bodiless DELETE states no length")
+
+        var writer = try UpstreamRequestWriter(method: "PUT", target: "/f", forwarding: fields, clientAddress: "192.0.2.7", scheme: "https",
+                                               trustIncomingForwardedFor: false, body: .file(fd: 7, offset: 10, length: 65_536))
+        guard case .bytes(let head) = writer.next else { return XCTFail("no head first") }
+        XCTAssertTrue(String(decoding: head, as: UTF8.self).hasSuffix("X-Forwarded-Proto: https\r\nX-Forwarded-Host: h\r\nContent-Length: 65536\r\n\r\n"))
+        writer.wrote(head.count)
+        XCTAssertEqual(writer.next, .file(fd: 7, offset: 10, length: 65_536))
+    }
+
+    func testNamesOnlyAlikeInLengthOrPrefixArePassedOn() throws {
+        // Each has the length of a name that is dropped (or starts like one) without being it.
+        let fields = try received("GET /api/x/?a=1 HTTP/1.1\r\nHost: h\r\nTf: 1\r\nExpert: 2\r\nTrailed: 3\r\nConnecting: 4\r\n"
+            + "Content-Lengthy: 5\r\nX-Forwarded-Fox: 6\r\nProxyX: 7\r\nConnection: close\r\nProxy-X: 8\r\n")
+        let head = try fromBytes(fields)
+        XCTAssertEqual(head, "GET /api/x/?a=1 HTTP/1.1\r\nHost: h\r\nTf: 1\r\nExpert: 2\r\nTrailed: 3\r\nConnecting: 4\r\n"
+            + "Content-Lengthy: 5\r\nX-Forwarded-Fox: 6\r\nProxyX: 7\r\n"
+            + "X-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: h\r\n\r\n")
+        XCTAssertEqual(head, try fromStrings(fields))
+    }
+
+    func testResponseFieldsAlikeInLengthToDroppedOnesReachTheClient() throws {
+        var parser = HTTPResponseHeadParser(requestMethod: "GET")
+        let long = String(repeating: "v", count: 40)
+        let events = try parser.feed(Array(("HTTP/1.1 200 OK\r\nDato: 1\r\nProxy-A: 2\r\nProxy-Conn: 3\r\nTrailers: 4\r\n"
+            + "Connection: close\r\nClose: 5\r\nX-Long: \(long)\t\(long) \u{E9}\r\nContent-Length: 0\r\n\r\n").utf8))
+        guard case .head(let head) = events.first else { return XCTFail("no head: \(events)") }
+        XCTAssertEqual(head.clientHeaders.map(\.name), ["Dato", "Trailers", "X-Long", "Content-Length"],
+                       "Proxy-* and fields named by Connection (close too) are not the client's")
+        XCTAssertEqual(head.header("x-long"), "\(long)\t\(long) \u{E9}")
+        XCTAssertEqual(head.headers.map(\.0), ["Dato", "Proxy-A", "Proxy-Conn", "Trailers", "Connection", "Close", "X-Long", "Content-Length"])
+        XCTAssertFalse(parser.keepAlive)
+    }
+
+    func testAControlByteDeepInALongValueIsRefused() {
+        let long = String(repeating: "v", count: 21)
+        for byte in ["\u{7F}", "\u{1}", "\u{0}", "\n"] {
+            var parser = HTTPResponseHeadParser(requestMethod: "GET")
+            XCTAssertThrowsError(try parser.feed(Array("HTTP/1.1 200 OK\r\nX-Long: \(long)\(byte)\(long)\r\nContent-Length: 0\r\n\r\n".utf8)),
+                                 byte.debugDescription)
+        }
+    }
+
     func testFieldsAddedByAHandlerKeepTheirSanitisedBytes() throws {
         var fields = HTTPHeaders()
         fields.add(name: "Host", value: "h")

@@ -19,7 +19,7 @@ public enum HTTPResponseHead {
         let status = response.status
         var keepHandlerLength = false
         if status >= 200 && status != 204 && status != 304 {
-            let handlerLength = response.headers.contains("Content-Length")
+            let handlerLength = response.headers.contains(lowercase: "content-length")
             if let length = response.body.knownLength, bodyAllowed || !handlerLength {
                 out.append(contentsOf: contentLengthName)
                 appendDecimal(length, into: &out)
@@ -62,7 +62,7 @@ public enum HTTPResponseHead {
     public static func prepare(_ headers: inout HTTPHeaders) {
         var bytes: [UInt8] = []
         headers.write(to: &bytes) { name in isServerField(name, keepingContentLength: false) }
-        headers.prepared = PreparedHeaderFields(bytes: bytes, omitsContentLength: headers.contains("Content-Length"))
+        headers.prepared = PreparedHeaderFields(bytes: bytes, omitsContentLength: headers.contains(lowercase: "content-length"))
     }
 
     /// Whether `name` is `lowercase` in any case (`lowercase` is ASCII lower case of the same length).

@@ -188,6 +188,13 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
         return combined
     }
 
+    /// Whether a field called `lowercase` (a name in lower case) is present; cheaper than `contains` by `String`.
+    func contains(lowercase name: StaticString) -> Bool {
+        storage.withUnsafeBufferPointer { buffer in
+            fields.contains { equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: buffer[Int($0.nameStart)..<Int($0.nameEnd)]), name) }
+        }
+    }
+
     /// `withValueBytes` for a name in lower case.
     func withValueBytes<R>(lowercase name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         try storage.withUnsafeBufferPointer { buffer in

@@ -381,7 +381,7 @@ final class Connection {
         var close = forceClose
         if case .stream = response.body, head?.version == .http1_0 { close = true }
         // A handler's own `Connection` header is not sent (the server writes the one header), but its close is kept.
-        if !close && response.headers.contains("Connection") && response.headers.containsToken("close", in: "Connection") {
+        if !close && response.headers.contains(lowercase: "connection") && response.headers.containsToken("close", in: "Connection") {
             close = true
         }
         guard case .writeResponse(let closeAfter) = machine.responseReady(closeConnection: close) else { return self.close() }

@@ -24,6 +24,8 @@ run: release
 test: deps release check-units
 	$(SWIFT) build --build-tests
 	STOCKROOM_RELEASE_BIN=$(CURDIR)/$(BIN) scripts/with-services scripts/run-tests
+	# The fuzz target builds from the parser's files alone: a short run keeps it building and crash-free.
+	fuzz/run.sh 20
 	@if reason=$$(packaging/e2e/possible 2>&1); then $(MAKE) --no-print-directory e2e; \
 	 else echo "make test: make e2e cannot run on this machine ($$reason); run it where it can"; fi
 

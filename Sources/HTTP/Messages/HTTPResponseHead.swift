@@ -154,13 +154,6 @@ public enum HTTPResponseHead {
     static let crlf: StaticString = "\r\n"
 }
 
-/// Header fields in wire form, without Date, Connection, Content-Length and Transfer-Encoding.
-struct PreparedHeaderFields {
-    let bytes: [UInt8]
-    /// Whether a Content-Length was left out (`write` needs it for a HEAD answer or a 304).
-    let omitsContentLength: Bool
-}
-
 extension Array where Element == UInt8 {
     @inline(__always)
     mutating func append(contentsOf text: StaticString) {

@@ -240,3 +240,11 @@ extension Substring {
         return s
     }
 }
+
+/// Header fields in wire form, without Date, Connection, Content-Length and Transfer-Encoding (see
+/// `HTTPResponseHead.prepare`). Here, beside `HTTPHeaders`, so that the parser builds on its own (the fuzz target).
+struct PreparedHeaderFields {
+    let bytes: [UInt8]
+    /// Whether a Content-Length was left out (`write` needs it for a HEAD answer or a 304).
+    let omitsContentLength: Bool
+}

@@ -143,3 +143,22 @@ func equalsExactly(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) ->
     for i in 0..<bytes.count where bytes[i] != other[i] { return false }
     return true
 }
+
+/// Calls `body` with each comma-separated element of the field value `value` (RFC 9110 §5.6.1),
+/// optional whitespace trimmed, empty elements included; stops when `body` returns false.
+@inline(__always)
+func forEachListElement(_ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+    var start = 0
+    var index = 0
+    while index <= value.count {
+        if index == value.count || value[index] == 0x2C {
+            var s = start
+            var e = index
+            while s < e && (value[s] == asciiSpace || value[s] == asciiTab) { s += 1 }
+            while e > s && (value[e - 1] == asciiSpace || value[e - 1] == asciiTab) { e -= 1 }
+            if !body(UnsafeBufferPointer(rebasing: value[s..<e])) { return }
+            start = index + 1
+        }
+        index += 1
+    }
+}

@@ -190,9 +190,7 @@ public struct HTTPHeaders: Sequence, CustomStringConvertible, Sendable {
 
     /// Whether a field called `lowercase` (a name in lower case) is present; cheaper than `contains` by `String`.
     func contains(lowercase name: StaticString) -> Bool {
-        storage.withUnsafeBufferPointer { buffer in
-            fields.contains { equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: buffer[Int($0.nameStart)..<Int($0.nameEnd)]), name) }
-        }
+        withValueBytes(lowercase: name) { _ in true } ?? false
     }
 
     /// `withValueBytes` for a name in lower case.

@@ -625,23 +625,6 @@ public struct HTTPRequestParser {
         return nil
     }
 
-    /// Calls `body` with each comma-separated element of `value`, optional whitespace trimmed; stops when it returns false.
-    func forEachListElement(_ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        var start = 0
-        var index = 0
-        while index <= value.count {
-            if index == value.count || value[index] == 0x2C {
-                var s = start
-                var e = index
-                while s < e && (value[s] == asciiSpace || value[s] == asciiTab) { s += 1 }
-                while e > s && (value[e - 1] == asciiSpace || value[e - 1] == asciiTab) { e -= 1 }
-                if !body(UnsafeBufferPointer(rebasing: value[s..<e])) { return }
-                start = index + 1
-            }
-            index += 1
-        }
-    }
-
     // MARK: - End of the head
 
     mutating func finishHead(consumed: Int) -> HTTPParserStep {

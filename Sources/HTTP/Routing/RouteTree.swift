@@ -3,7 +3,7 @@ import Glibc
 /// Routes as a tree of path segments, built as routes are added: a lookup walks the path's
 /// segments once, so its cost depends on the path's length, not on how many routes there are.
 /// A literal and a `:param` branch can both match, so both are followed; the route added first
-/// (the lowest index) wins. `Router` keeps one tree per method, and one of every route.
+/// (the lowest index) wins. `Router` keeps one tree per method.
 struct RouteTree {
     /// A route that matches a path, with the byte ranges (UTF-8 offsets) its `:param` segments and `*rest` took.
     struct Candidate {
@@ -79,55 +79,33 @@ struct RouteTree {
         node.ending.append((index, trailingSlash))
     }
 
-    /// What a walk collects: the match of the lowest index, or every match in the order found.
-    private struct Matches {
-        let keepAll: Bool
-        var best: Candidate?
-        var all: [Candidate] = []
-
-        mutating func offer(_ index: Int, _ parameters: [Range<Int>], rest: Range<Int>?) {
-            if keepAll {
-                all.append(Candidate(index: index, parameters: parameters, rest: rest))
-            } else if best.map({ index < $0.index }) ?? true {
-                best = Candidate(index: index, parameters: parameters, rest: rest)
-            }
-        }
-    }
-
     /// The route of the lowest index that matches `path` (its segments, and its trailing slash).
     func firstMatch(_ path: String) -> Candidate? {
-        var matches = Matches(keepAll: false)
-        walk(path, &matches)
-        return matches.best
-    }
-
-    /// Every route that matches `path`.
-    func candidates(_ path: String) -> [Candidate] {
-        var matches = Matches(keepAll: true)
-        walk(path, &matches)
-        return matches.all
-    }
-
-    private func walk(_ path: String, _ matches: inout Matches) {
+        var best: Candidate?
         var parameters: [Range<Int>] = []
         var path = path
         path.withUTF8 { bytes in
             let pathHasSlash = bytes.count > 1 && bytes[bytes.count - 1] == 0x2F
-            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, &parameters, &matches)
+            collect(root, bytes, from: 0, pathHasSlash: pathHasSlash, &parameters, &best)
         }
+        return best
+    }
+
+    private static func offer(_ index: Int, _ parameters: [Range<Int>], rest: Range<Int>?, to best: inout Candidate?) {
+        if best.map({ index < $0.index }) ?? true { best = Candidate(index: index, parameters: parameters, rest: rest) }
     }
 
     /// Walks the path's bytes (the segment hash is computed on the way to the segment's end).
     private func collect(_ node: Node, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pathHasSlash: Bool,
-                         _ parameters: inout [Range<Int>], _ matches: inout Matches) {
+                         _ parameters: inout [Range<Int>], _ best: inout Candidate?) {
         var position = start
         while position < bytes.count && bytes[position] == 0x2F { position += 1 }
         for index in node.restAfter {
-            matches.offer(index, parameters, rest: position..<bytes.count)
+            Self.offer(index, parameters, rest: position..<bytes.count, to: &best)
         }
         guard position < bytes.count else {
             for ending in node.ending where ending.trailingSlash == pathHasSlash {
-                matches.offer(ending.index, parameters, rest: nil)
+                Self.offer(ending.index, parameters, rest: nil, to: &best)
             }
             return
         }
@@ -142,14 +120,14 @@ struct RouteTree {
             var index = Self.firstLiteral(in: node, atLeast: hash)
             while index < node.literals.count && node.literals[index].hash == hash {
                 if Self.equal(node.literals[index].bytes, segment) {
-                    collect(node.literals[index].node, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
+                    collect(node.literals[index].node, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &best)
                 }
                 index += 1
             }
         }
         if let child = node.parameter {
             parameters.append(segmentStart..<position)
-            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &matches)
+            collect(child, bytes, from: position, pathHasSlash: pathHasSlash, &parameters, &best)
             parameters.removeLast()
         }
     }

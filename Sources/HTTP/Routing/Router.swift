@@ -130,8 +130,6 @@ public final class Router {
     /// The routes, in the order they were added (which decides between routes that match the same path).
     /// Like the trees, written only while routes are added, before the server runs.
     @exclusivity(unchecked) public private(set) var routes: [Route] = []
-    /// Every route, for the methods a path has when none of them is the request's (405).
-    private let tree = RouteTree()
     /// One tree per method: a lookup walks only the routes of the request's method.
     @exclusivity(unchecked) private var methodTrees: [(method: HTTPMethod, tree: RouteTree)] = []
 
@@ -140,7 +138,6 @@ public final class Router {
     private func insert(_ route: Route) {
         let index = routes.count
         routes.append(route)
-        tree.insert(route.segments, index: index, trailingSlash: route.trailingSlash)
         if let known = methodTrees.first(where: { $0.method == route.method }) {
             known.tree.insert(route.segments, index: index, trailingSlash: route.trailingSlash)
         } else {
@@ -231,12 +228,10 @@ public final class Router {
         if let chosen = firstMatch(method: method, path: path) ?? (method == .HEAD ? firstMatch(method: .GET, path: path) : nil) {
             return .found(routes[chosen.index], chosen)
         }
-        let matching = tree.candidates(path)
+        // The methods the path has, in the order of each one's first matching route.
+        let matching = methodTrees.compactMap { entry in entry.tree.firstMatch(path).map { (index: $0.index, method: entry.method) } }
         if matching.isEmpty { return .notFound }
-        var allowed: [HTTPMethod] = []
-        for candidate in matching.sorted(by: { $0.index < $1.index }) where !allowed.contains(routes[candidate.index].method) {
-            allowed.append(routes[candidate.index].method)
-        }
+        var allowed = matching.sorted { $0.index < $1.index }.map(\.method)
         if allowed.contains(.GET) && !allowed.contains(.HEAD) { allowed.append(.HEAD) }
         return .methodNotAllowed(allow: allowed)
     }

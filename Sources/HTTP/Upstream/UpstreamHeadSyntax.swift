@@ -50,7 +50,7 @@ enum UpstreamHeadSyntax {
             guard fieldCount < maxHeaderCount else {
                 throw UpstreamParseError.tooLarge("more than \(maxHeaderCount) header fields")
             }
-            while index < count && UpstreamText.isTokenByte(base[index]) { index += 1 }
+            while index < count && isTokenCharacter(base[index]) { index += 1 }
             guard index < count else { return nil }
             let nameEnd = index
             guard nameEnd > lineStart, base[index] == UInt8(ascii: ":") else { try nameError(base, count, lineStart) }
@@ -162,7 +162,8 @@ enum UpstreamHeadSyntax {
 
         /// The elements of one `Connection` value.
         private mutating func noteConnection(_ value: UnsafeBufferPointer<UInt8>) {
-            UpstreamText.forEachListElement(value) { element in
+            forEachListElement(value) { element in
+                guard !element.isEmpty else { return true }
                 if element.count == 5 && UpstreamText.isName(element, "close") {
                     closes = true
                     // A field called "Close" would be named by it too.
@@ -172,6 +173,7 @@ enum UpstreamHeadSyntax {
                 } else {
                     connectionNamesFields = true
                 }
+                return true
             }
         }
 

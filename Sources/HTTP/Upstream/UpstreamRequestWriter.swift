@@ -20,7 +20,7 @@ public struct UpstreamRequestWriter {
             var value = value
             let valid = name.withUTF8 { nameBytes in
                 value.withUTF8 { valueBytes in
-                    guard !nameBytes.isEmpty, nameBytes.allSatisfy(UpstreamText.isTokenByte),
+                    guard !nameBytes.isEmpty, nameBytes.allSatisfy(isTokenCharacter),
                           !valueBytes.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return false }
                     Self.appendField(nameBytes, valueBytes, to: &bytes)
                     return true
@@ -66,7 +66,7 @@ public struct UpstreamRequestWriter {
                     try scheme.withUTF8 { scheme in
                         try Self.checkRequestLine(method: method, target: target)
                         guard !address.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }), !scheme.isEmpty,
-                              scheme.allSatisfy(UpstreamText.isTokenByte) else {
+                              scheme.allSatisfy(isTokenCharacter) else {
                             throw UpstreamRequestError("invalid client address or scheme")
                         }
                         // Every field at most once (as itself, or as the value of X-Forwarded-For or -Host), plus what is added.
@@ -126,8 +126,9 @@ public struct UpstreamRequestWriter {
                 if host == nil && UpstreamText.isName(name, "host") {
                     host = field
                 } else if HopByHopHeaders.isConnection(name) {
-                    UpstreamText.forEachListElement(HTTPHeaders.bytes(buffer, field.valueStart, field.valueEnd)) { element in
-                        if !UpstreamText.isName(element, "keep-alive") { connectionNamesFields = true }
+                    forEachListElement(HTTPHeaders.bytes(buffer, field.valueStart, field.valueEnd)) { element in
+                        if !element.isEmpty && !UpstreamText.isName(element, "keep-alive") { connectionNamesFields = true }
+                        return true
                     }
                 }
             }
@@ -176,7 +177,7 @@ public struct UpstreamRequestWriter {
 
     /// Throws for an invalid method (not a token) or target (not origin-form or `*`, or with spaces or controls).
     private static func checkRequestLine(method: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>) throws {
-        guard !method.isEmpty, method.allSatisfy(UpstreamText.isTokenByte) else {
+        guard !method.isEmpty, method.allSatisfy(isTokenCharacter) else {
             throw UpstreamRequestError("invalid method '\(String(decoding: method, as: UTF8.self))'")
         }
         guard target.first == UInt8(ascii: "/") || (target.count == 1 && target[0] == UInt8(ascii: "*")),

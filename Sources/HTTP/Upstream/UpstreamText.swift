@@ -63,29 +63,12 @@ enum UpstreamText {
     }
 
     static func listContains(_ value: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
-        var start = 0
-        while start <= value.count {
-            var end = start
-            while end < value.count && value[end] != UInt8(ascii: ",") { end += 1 }
-            var first = start
-            var last = end
-            while first < last && (value[first] == 32 || value[first] == 9) { first += 1 }
-            while last > first && (value[last - 1] == 32 || value[last - 1] == 9) { last -= 1 }
-            if last - first == token.count {
-                var index = 0
-                while index < token.count && lower(value[first + index]) == lower(token[index]) { index += 1 }
-                if index == token.count { return true }
-            }
-            start = end + 1
+        var found = false
+        forEachListElement(value) { element in
+            found = element.count == token.count && element.indices.allSatisfy { lower(element[$0]) == lower(token[$0]) }
+            return !found
         }
-        return false
-    }
-
-    /// RFC 9110 tchar, looked up in a table with "1" at the index of each token byte: one load and
-    /// one compare per byte of a field name.
-    @inline(__always) static func isTokenByte(_ byte: UInt8) -> Bool {
-        let table: StaticString = "0000000000000000000000000000000001011111001101101111111111000000011111111111111111111111111000111111111111111111111111111110101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
-        return table.utf8Start[Int(byte)] == UInt8(ascii: "1")
+        return found
     }
 
     /// Whether `bytes` (field-name or field-value bytes: no CR) are the ASCII letters and dashes of
@@ -113,22 +96,5 @@ enum UpstreamText {
         }
         for index in 0..<count where start[index] | 0x20 != lowercase.utf8Start[index] { return false }
         return true
-    }
-
-    /// Calls `body` with each comma-separated element of the field value `value`, without its
-    /// surrounding spaces and tabs; empty elements are skipped.
-    @inline(__always)
-    static func forEachListElement(_ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var start = 0
-        while start < value.count {
-            var end = start
-            while end < value.count && value[end] != UInt8(ascii: ",") { end += 1 }
-            var first = start
-            var last = end
-            while first < last && (value[first] == 32 || value[first] == 9) { first += 1 }
-            while last > first && (value[last - 1] == 32 || value[last - 1] == 9) { last -= 1 }
-            if last > first { body(UnsafeBufferPointer(rebasing: value[first..<last])) }
-            start = end + 1
-        }
     }
 }
